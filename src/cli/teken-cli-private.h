@@ -1,0 +1,46 @@
+/*
+ * Copyright (C) 2026 The Teken developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gio/gio.h>
+
+#include "teken-secret.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses shared by the commands (verify has its own, documented in docs/). */
+#define TEKEN_CLI_EXIT_OK      0
+#define TEKEN_CLI_EXIT_FAILED  1
+#define TEKEN_CLI_EXIT_USAGE   64
+
+/* Each command: parses its own options, prints one translated line on error, returns the exit status. */
+int teken_cli_sign      (int argc, char **argv);
+int teken_cli_verify    (int argc, char **argv);
+int teken_cli_certs     (int argc, char **argv);
+int teken_cli_ltv       (int argc, char **argv);
+int teken_cli_timestamp (int argc, char **argv);
+int teken_cli_report    (int argc, char **argv);
+int teken_cli_outbox    (int argc, char **argv);
+
+/* "teken-cli: <message>" on stderr, one line. */
+void         teken_cli_print_error  (const GError *error);
+void         teken_cli_print_errorf (const char   *format,
+                                     ...) G_GNUC_PRINTF (1, 2);
+/*
+ * A passphrase or PIN: from `file` when given, else from stdin when stdin is not a terminal,
+ * else a prompt on the terminal with echo off. Never from an argument.
+ */
+TekenSecret *teken_cli_read_secret  (const char   *file,
+                                     const char   *prompt,
+                                     GError      **error);
+/* Parses a GOptionEntry table for a subcommand; prints usage errors itself. */
+gboolean     teken_cli_parse        (GOptionContext *context,
+                                     int            *argc,
+                                     char         ***argv);
+
+G_END_DECLS
