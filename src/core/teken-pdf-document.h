@@ -53,6 +53,13 @@ typedef struct
  * One cross-reference section of the file, newest first in teken_pdf_document_get_sections().
  * A linearized file's first-page section and a hybrid file's "xref 0 0" stub are sections but
  * not user revisions: is_revision is FALSE for them.
+ *
+ * Precisely (pdf helper): a section is not a revision when it lies before the section its /Prev
+ * points to (a linearized first-page section), or when it is a table with /XRefStm and no in-use
+ * entries of its own (the "xref 0 0" stub). Such a section belongs to the revision of the older
+ * section, and every section of one revision reports the same end_offset: the end of the
+ * revision's last %%EOF (for a linearized or hybrid file, the end of the file). So
+ * new_for_revision (end_offset) always yields a complete document.
  */
 typedef struct
 {
@@ -108,6 +115,9 @@ GBytes           *teken_pdf_document_read_bytes       (TekenPdfDocument  *self,
 /* The newest trailer (for a hybrid/xref-stream file: the merged trailer dictionary); transfer none. */
 TekenPdfObject   *teken_pdf_document_get_trailer      (TekenPdfDocument  *self);
 TekenPdfXrefKind  teken_pdf_document_get_xref_kind    (TekenPdfDocument  *self);
+/* Addition (pdf helper): TRUE when the newest section is an xref stream or a hybrid table with
+ * /XRefStm, i.e. when an update must carry a cross-reference stream rather than a table. */
+gboolean          teken_pdf_document_has_xref_stream  (TekenPdfDocument  *self);
 /* Offset of the newest xref section: the /Prev of an appended update. */
 goffset           teken_pdf_document_get_startxref    (TekenPdfDocument  *self);
 /* The first unused object number (max of /Size over the chain and the highest object + 1). */

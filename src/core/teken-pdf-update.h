@@ -37,7 +37,14 @@ TekenPdfObject   *teken_pdf_update_get_object         (TekenPdfUpdate   *self,
  * does not end with one). Offsets in the new xref section count from the start of the file. */
 GBytes           *teken_pdf_update_serialize          (TekenPdfUpdate   *self,
                                                        GError          **error);
-/* Copies the base file and appends the update into a new file, atomically. */
+/* Addition (pdf helper): the file offset of "num G obj" as written by the last serialize (or
+ * write_to_path), -1 when num is not part of the update or nothing was serialized yet. The
+ * update's xref stream object, when there is one, is included. */
+goffset           teken_pdf_update_get_object_offset  (TekenPdfUpdate   *self,
+                                                       guint             num);
+/* Copies the base file and appends the update into a new file, atomically. Refuses to write
+ * over the base file itself. An encrypted base is refused (TEKEN_PDF_ERROR_ENCRYPTED) by both
+ * this and serialize. */
 gboolean          teken_pdf_update_write_to_path      (TekenPdfUpdate   *self,
                                                        const char       *path,
                                                        GError          **error);
