@@ -41,7 +41,7 @@ mkdir -p "$run_dir"
 
 # Inputs: the corpus files as they are; the 100 MB file generated reproducibly (same bytes every time).
 # mutool needs an existing empty signature field: the corpus has one for the letter; the others get
-# a copy with one (add-sig-field.py), the same approach as ../shared/docs/peer-baseline.md.
+# a copy with one (add-sig-field.py).
 input_path () {
   case $1 in
     letter) echo "$root/tests/corpus/naskah-dinas-libreoffice.pdf" ;;

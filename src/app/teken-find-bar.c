@@ -62,9 +62,10 @@ search_thread (GTask        *task,
       /* One page at a time, so rendering is not held up for long. */
       teken_page_renderer_lock (search->renderer);
       {
-        g_autoptr(PopplerPage) page = poppler_document_get_page (teken_page_renderer_get_document (search->renderer), i);
+        PopplerPage *page = poppler_document_get_page (teken_page_renderer_get_document (search->renderer), i);
 
         found = page ? poppler_page_find_text_with_options (page, search->text, POPPLER_FIND_DEFAULT) : NULL;
+        g_clear_object (&page);
       }
       teken_page_renderer_unlock (search->renderer);
 
@@ -228,6 +229,9 @@ teken_find_bar_dispose (GObject *object)
   g_clear_pointer (&self->matches, g_array_unref);
   g_clear_weak_pointer (&self->view);
   gtk_widget_dispose_template (GTK_WIDGET (object), TEKEN_TYPE_FIND_BAR);
+  /* Template children without an id are not cleared by dispose_template (GTK 4.8). */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (teken_find_bar_parent_class)->dispose (object);
 }

@@ -157,7 +157,7 @@ render_page (PopplerDocument *document,
              double           page_height,
              int              width_px)
 {
-  g_autoptr(PopplerPage) page = poppler_document_get_page (document, index);
+  PopplerPage *page = poppler_document_get_page (document, index);
   cairo_surface_t *surface;
   g_autoptr(GBytes) bytes = NULL;
   double scale;
@@ -183,6 +183,7 @@ render_page (PopplerDocument *document,
   cairo_paint (cr);
   cairo_scale (cr, scale, scale);
   poppler_page_render (page, cr);
+  g_object_unref (page);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
 
@@ -286,7 +287,7 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   LoadData *load = task_data;
-  g_autoptr(PopplerDocument) document = NULL;
+  PopplerDocument *document = NULL;
   g_autoptr(TekenPageRenderer) self = NULL;
   GError *error = NULL;
 
@@ -311,11 +312,14 @@ load_thread (GTask        *task,
   self->sizes = g_new0 (double, 2 * self->n_pages);
   for (guint i = 0; i < self->n_pages; i++)
     {
-      g_autoptr(PopplerPage) page = poppler_document_get_page (self->document, i);
+      PopplerPage *page = poppler_document_get_page (self->document, i);
       double w = 0, h = 0;
 
       if (page != NULL)
-        poppler_page_get_size (page, &w, &h);
+        {
+          poppler_page_get_size (page, &w, &h);
+          g_object_unref (page);
+        }
       /* A page without a usable box still gets a place in the layout. */
       self->sizes[2 * i] = (w >= 1 && isfinite (w)) ? w : 595;
       self->sizes[2 * i + 1] = (h >= 1 && isfinite (h)) ? h : 842;

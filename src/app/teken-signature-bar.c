@@ -60,6 +60,9 @@ static void
 teken_signature_bar_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), TEKEN_TYPE_SIGNATURE_BAR);
+  /* Template children without an id are not cleared by dispose_template (GTK 4.8). */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (teken_signature_bar_parent_class)->dispose (object);
 }

@@ -147,6 +147,9 @@ teken_signature_list_dispose (GObject *object)
 
   g_clear_object (&self->result);
   gtk_widget_dispose_template (GTK_WIDGET (object), TEKEN_TYPE_SIGNATURE_LIST);
+  /* Template children without an id are not cleared by dispose_template (GTK 4.8). */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (teken_signature_list_parent_class)->dispose (object);
 }

@@ -145,6 +145,9 @@ teken_thumbnails_dispose (GObject *object)
 
   teken_thumbnails_set_renderer (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), TEKEN_TYPE_THUMBNAILS);
+  /* Template children without an id are not cleared by dispose_template (GTK 4.8). */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->bound, g_hash_table_unref);
 
   G_OBJECT_CLASS (teken_thumbnails_parent_class)->dispose (object);

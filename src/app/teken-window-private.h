@@ -52,6 +52,7 @@ struct _TekenWindow
   TekenDocumentResult *result;
   TekenVerifier *verifier;
   GCancellable *cancellable;     /* loading and verification; cancelled on close */
+  guint update_controls_id;
   guint loading : 1;
   guint verifying : 1;
   guint sidebar_visible : 1;

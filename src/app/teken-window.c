@@ -403,14 +403,34 @@ fill_recent (TekenWindow *self)
   gtk_widget_set_visible (self->recent_group, n > 0);
 }
 
+static gboolean
+update_controls_idle (gpointer data)
+{
+  TekenWindow *self = data;
+
+  self->update_controls_id = 0;
+  update_page_entry (self);
+  update_zoom_label (self);
+  teken_thumbnails_select_page (self->thumbnails, teken_document_view_get_current_page (self->view));
+  _teken_window_actions_update (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The view reports page and zoom changes while it is being allocated: changing the header
+ * bar's widgets right then would leave them unallocated for this frame. */
+static void
+schedule_controls_update (TekenWindow *self)
+{
+  if (self->update_controls_id == 0)
+    self->update_controls_id = g_idle_add (update_controls_idle, self);
+}
+
 static void
 current_page_changed_cb (TekenDocumentView *view,
                          GParamSpec        *pspec,
                          TekenWindow       *self)
 {
-  update_page_entry (self);
-  teken_thumbnails_select_page (self->thumbnails, teken_document_view_get_current_page (view));
-  _teken_window_actions_update (self);
+  schedule_controls_update (self);
 }
 
 static void
@@ -418,8 +438,7 @@ zoom_changed_cb (TekenDocumentView *view,
                  GParamSpec        *pspec,
                  TekenWindow       *self)
 {
-  update_zoom_label (self);
-  _teken_window_actions_update (self);
+  schedule_controls_update (self);
 }
 
 static void
@@ -537,6 +556,7 @@ teken_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->update_controls_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TEKEN_TYPE_WINDOW);
 
   G_OBJECT_CLASS (teken_window_parent_class)->dispose (object);
@@ -575,7 +595,8 @@ teken_window_get_property (GObject    *object,
       g_value_set_boolean (value, teken_window_get_busy (self));
       break;
     case PROP_SIDEBAR_VISIBLE:
-      g_value_set_boolean (value, adw_flap_get_reveal_flap (self->flap));
+      /* The action state is read before the template exists. */
+      g_value_set_boolean (value, self->flap != NULL && adw_flap_get_reveal_flap (self->flap));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -593,7 +614,8 @@ teken_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SIDEBAR_VISIBLE:
-      adw_flap_set_reveal_flap (self->flap, g_value_get_boolean (value));
+      if (self->flap != NULL)
+        adw_flap_set_reveal_flap (self->flap, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

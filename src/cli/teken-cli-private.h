@@ -27,6 +27,20 @@ int teken_cli_timestamp (int argc, char **argv);
 int teken_cli_report    (int argc, char **argv);
 int teken_cli_outbox    (int argc, char **argv);
 
+/* Signing levels for `sign` (teken-cli-ltv.c): --level, --tsa, --fallback. */
+struct _TekenSigner;
+typedef struct _TekenCliLevel TekenCliLevel;
+TekenCliLevel *teken_cli_level_new       (void);
+void           teken_cli_level_free      (TekenCliLevel        *self);
+GOptionGroup  *teken_cli_level_get_group (TekenCliLevel        *self);
+/* Signs input into output at the chosen level (B-B: just the signer). */
+gboolean       teken_cli_level_sign      (TekenCliLevel        *self,
+                                          struct _TekenSigner  *signer,
+                                          const char           *input,
+                                          const char           *output,
+                                          GError              **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCliLevel, teken_cli_level_free)
+
 /* "teken-cli: <message>" on stderr, one line. */
 void         teken_cli_print_error  (const GError *error);
 void         teken_cli_print_errorf (const char   *format,

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 The Teken developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * teken-cli sign --p12 FILE [--passphrase-file F] [--field NAME] [--page N --rect X,Y,W,H]
+ * teken-cli sign (--p12 FILE [--passphrase-file F] | --identity ID [--pin-file F]) [--field NAME] [--page N --rect X,Y,W,H]
  *   [--reason TEXT] [--location TEXT] [--contact TEXT] [--image PNG] [--qr TEXT]
  *   [--subfilter etsi|pkcs7] [--digest sha256|sha384|sha512] -o OUT IN
  */
@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "teken-identity-store.h"
 #include "teken-p12-key.h"
 #include "teken-signer.h"
 
@@ -17,6 +18,8 @@ typedef struct
 {
   char *p12;
   char *passphrase_file;
+  char *identity;           /* keyring id or pkcs11: URI (teken-cli certs list) */
+  char *pin_file;
   char *field;
   int page;                 /* 1-based; 0 when not given */
   char *rect;
@@ -36,6 +39,8 @@ sign_options_clear (SignOptions *o)
 {
   g_free (o->p12);
   g_free (o->passphrase_file);
+  g_free (o->identity);
+  g_free (o->pin_file);
   g_free (o->field);
   g_free (o->rect);
   g_free (o->reason);
@@ -53,6 +58,18 @@ sign_options_clear (SignOptions *o)
  * The signing key named by the options. Every key source (a .p12 file now; keyring
  * identities and PKCS#11 tokens later) is opened here and nowhere else.
  */
+/* The identity store asks through this for a keyring passphrase or a token PIN. */
+static TekenSecret *
+ask_identity_secret (const char  *prompt,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  SignOptions *options = user_data;
+
+  return teken_cli_read_secret (options->pin_file != NULL ? options->pin_file : options->passphrase_file,
+                                prompt, error);
+}
+
 static TekenKey *
 open_key (SignOptions  *options,
           GError      **error)
@@ -61,6 +78,13 @@ open_key (SignOptions  *options,
   g_autofree char *base = NULL;
   g_autofree char *prompt = NULL;
 
+  if (options->identity != NULL)
+    {
+      g_autoptr(TekenIdentityStore) store = teken_identity_store_new ();
+
+      return teken_identity_store_open_key_by_id (store, options->identity, ask_identity_secret, options,
+                                                  NULL, error);
+    }
   base = g_path_get_basename (options->p12);
   /* translators: %s is the name of a .p12 file */
   prompt = g_strdup_printf (_("Passphrase for %s: "), base);
@@ -136,11 +160,18 @@ teken_cli_sign (int    argc,
   g_autoptr(TekenSigner) signer = NULL;
   double rect[4] = { 0 };
   int status = TEKEN_CLI_EXIT_FAILED;
+#ifdef TEKEN_CLI_HAVE_LTV
+  g_autoptr(TekenCliLevel) level = NULL;
+#endif
   const GOptionEntry entries[] = {
     { "p12", 0, 0, G_OPTION_ARG_FILENAME, &o.p12, N_("PKCS#12 file holding the signing key"), N_("FILE") },
     { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &o.passphrase_file,
       N_("Read the passphrase from the first line of FILE (default: standard input when it is not a terminal, else a prompt)"), N_("FILE") },
-    { "field", 0, 0, G_OPTION_ARG_STRING, &o.field, N_("Fill the empty signature field NAME, or give the new field this name"), N_("NAME") },
+    { "identity", 0, 0, G_OPTION_ARG_STRING, &o.identity,
+      N_("Sign with a keyring identity or a token key: an id from “teken-cli certs list” or a pkcs11: URI"), N_("ID") },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &o.pin_file,
+      N_("Read the token PIN from the first line of FILE (default: standard input when it is not a terminal, else a prompt)"), N_("FILE") },
+    { "field", 0, 0, G_OPTION_ARG_STRING, &o.field, N_("Sign into the existing empty signature field NAME instead of adding a new field"), N_("NAME") },
     { "page", 0, 0, G_OPTION_ARG_INT, &o.page, N_("Page of a visible signature, counted from 1"), N_("N") },
     { "rect", 0, 0, G_OPTION_ARG_STRING, &o.rect, N_("Rectangle of a visible signature in points from the lower left corner of the page"), N_("X,Y,W,H") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &o.reason, N_("Reason for signing"), N_("TEXT") },
@@ -157,14 +188,21 @@ teken_cli_sign (int    argc,
 
   context = g_option_context_new (_("-o OUT IN — sign a PDF"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+#ifdef TEKEN_CLI_HAVE_LTV
+  /* --level, --tsa, --fallback (teken-cli-ltv.c) */
+  level = teken_cli_level_new ();
+  g_option_context_add_group (context, teken_cli_level_get_group (level));
+#endif
   if (!teken_cli_parse (context, &argc, &argv))
     {
       sign_options_clear (&o);
       return TEKEN_CLI_EXIT_USAGE;
     }
 
-  if (o.p12 == NULL)
-    status = usage_error (context, _("Choose a key with --p12 FILE"));
+  if (o.p12 == NULL && o.identity == NULL)
+    status = usage_error (context, _("Choose a key with --p12 FILE or --identity ID"));
+  else if (o.p12 != NULL && o.identity != NULL)
+    status = usage_error (context, _("Choose either --p12 FILE or --identity ID, not both"));
   else if (o.output == NULL)
     status = usage_error (context, _("Name the signed file with -o OUT"));
   else if (o.inputs == NULL || g_strv_length (o.inputs) != 1)
@@ -194,7 +232,11 @@ teken_cli_sign (int    argc,
       (key = open_key (&o, &error)) != NULL)
     {
       teken_signer_set_key (signer, key);
+#ifdef TEKEN_CLI_HAVE_LTV
+      if (teken_cli_level_sign (level, signer, o.inputs[0], o.output, &error))
+#else
       if (teken_signer_sign_file (signer, o.inputs[0], o.output, NULL, NULL, NULL, &error))
+#endif
         {
           g_print ("%s\n", o.output);
           status = TEKEN_CLI_EXIT_OK;

@@ -55,6 +55,8 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
   textdomain (GETTEXT_PACKAGE);
+  /* Debug messages (G_MESSAGES_DEBUG) on stderr, so that stdout (ids, --json) stays machine-readable. */
+  g_log_writer_default_set_use_stderr (TRUE);
   teken_core_init ();
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||

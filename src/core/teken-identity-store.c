@@ -206,8 +206,10 @@ teken_identity_store_add_module (TekenIdentityStore  *self,
     return FALSE;
   if (persist && !persist_module (absolute, error))
     return FALSE;
+  g_mutex_lock (&self->watch_lock);
   if (!has_module_path (self, absolute))
     g_ptr_array_insert (self->module_paths, self->module_paths->len - 1, g_steal_pointer (&absolute));
+  g_mutex_unlock (&self->watch_lock);
   return TRUE;
 }
 
@@ -216,7 +218,9 @@ teken_identity_store_set_use_registered_modules (TekenIdentityStore *self,
                                                  gboolean            use)
 {
   g_return_if_fail (TEKEN_IS_IDENTITY_STORE (self));
+  g_mutex_lock (&self->watch_lock);
   self->use_registered = use;
+  g_mutex_unlock (&self->watch_lock);
 }
 
 /* A copy of the settings the worker needs, so it never touches the store's fields. */
@@ -299,6 +303,10 @@ collect (const ModuleSettings *settings,
         g_debug ("Keyring item skipped: %s", error->message);
       else
         g_ptr_array_add (snapshot->identities, identity);
+      /* Listed all the same (the certificates are public), but the keys cannot be opened. */
+      if (((TekenKeyringEntry *) entries->pdata[i])->locked && snapshot->keyring_error == NULL)
+        g_set_error_literal (&snapshot->keyring_error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_KEYRING_LOCKED,
+                             _("The keyring is locked; unlock it (for example by logging in again) and retry"));
     }
   collect_tokens (settings, snapshot->identities);
   return snapshot;
@@ -546,8 +554,8 @@ emit_token_event (gpointer data)
 typedef struct
 {
   TekenIdentityStore *self;     /* not a reference: dispose joins the thread first */
-  ModuleSettings     *settings;
   GMainContext       *context;
+  ModuleSettings     *initial;  /* the modules when watching started: the baseline */
 } WatchData;
 
 /* "module\tserial\tlabel" -> label, of every present token. */
@@ -601,7 +609,11 @@ watch_thread (gpointer user_data)
 {
   WatchData *data = user_data;
   TekenIdentityStore *self = data->self;
-  g_autoptr(GHashTable) known = token_set (data->settings);
+  g_autoptr(GHashTable) known = NULL;
+  ModuleSettings *settings;
+
+  known = token_set (data->initial);
+  g_clear_pointer (&data->initial, module_settings_free);
 
   g_mutex_lock (&self->watch_lock);
   while (!self->watch_stop)
@@ -613,8 +625,11 @@ watch_thread (gpointer user_data)
         ;
       if (self->watch_stop)
         break;
+      /* Read each round: a module added while watching brings its tokens in as "added". */
+      settings = module_settings_new (self);
       g_mutex_unlock (&self->watch_lock);
-      now = token_set (data->settings);
+      now = token_set (settings);
+      module_settings_free (settings);
       post_differences (data, known, now, TRUE);
       post_differences (data, now, known, FALSE);
       g_hash_table_unref (known);
@@ -623,7 +638,6 @@ watch_thread (gpointer user_data)
     }
   g_mutex_unlock (&self->watch_lock);
 
-  module_settings_free (data->settings);
   g_main_context_unref (data->context);
   g_free (data);
   return NULL;
@@ -658,7 +672,7 @@ teken_identity_store_set_watch_tokens (TekenIdentityStore *self,
     return;
   data = g_new0 (WatchData, 1);
   data->self = self;
-  data->settings = module_settings_new (self);
+  data->initial = module_settings_new (self);
   data->context = g_main_context_ref (self->context);
   self->watch_stop = FALSE;
   self->watch_thread = g_thread_new ("teken-token-watch", watch_thread, data);

@@ -69,7 +69,8 @@ void                teken_identity_store_refresh_async    (TekenIdentityStore  *
 gboolean            teken_identity_store_refresh_finish   (TekenIdentityStore  *self,
                                                            GAsyncResult        *result,
                                                            GError             **error);
-/* transfer none; NULL when the last refresh read the keyring fine. */
+/* transfer none; NULL when the last refresh read the keyring fine; KEYRING_LOCKED when its items
+ * are listed but locked, KEYRING_UNAVAILABLE when there is no Secret Service. */
 const GError       *teken_identity_store_get_keyring_error (TekenIdentityStore *self);
 
 /* A GListModel of TekenIdentity (keyring first, then tokens); transfer none; live. */

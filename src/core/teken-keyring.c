@@ -77,18 +77,46 @@ propagate_service_error (GError **error,
   return FALSE;
 }
 
-static SecretService *
-get_service (GCancellable  *cancellable,
-             GError       **error)
+/*
+ * A private SecretService per operation, created while a private main context is the thread's
+ * default: the shared libsecret singleton used from worker threads while the main thread runs
+ * its loop dispatched stale D-Bus callbacks there (a GTask returned twice). Nothing is ever
+ * dispatched in the private context; it is dropped with the service.
+ */
+typedef struct
 {
-  GError *local = NULL;
+  GMainContext  *context;
   SecretService *service;
+} Session;
 
-  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION | SECRET_SERVICE_LOAD_COLLECTIONS,
-                                     cancellable, &local);
-  if (service == NULL)
-    propagate_service_error (error, local);
-  return service;
+static void
+session_free (Session *session)
+{
+  g_clear_object (&session->service);
+  g_main_context_pop_thread_default (session->context);
+  g_main_context_unref (session->context);
+  g_free (session);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Session, session_free)
+
+static Session *
+session_open (GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(Session) session = g_new0 (Session, 1);
+  GError *local = NULL;
+
+  session->context = g_main_context_new ();
+  g_main_context_push_thread_default (session->context);
+  session->service = secret_service_open_sync (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION,
+                                               cancellable, &local);
+  if (session->service == NULL)
+    {
+      propagate_service_error (error, local);
+      return NULL;
+    }
+  return g_steal_pointer (&session);
 }
 
 static GHashTable *
@@ -155,19 +183,30 @@ check_default_collection (SecretService  *service,
 
 static char *
 collection_label_of (SecretService *service,
-                     SecretItem    *item)
+                     SecretItem    *item,
+                     GHashTable    *cache)
 {
-  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (item));
-  g_autolist(SecretCollection) collections = secret_service_get_collections (service);
+  g_autofree char *path = g_path_get_dirname (g_dbus_proxy_get_object_path (G_DBUS_PROXY (item)));
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+  char *label = g_hash_table_lookup (cache, path);
 
-  for (GList *l = collections; l != NULL; l = l->next)
-    {
-      const char *cpath = g_dbus_proxy_get_object_path (G_DBUS_PROXY (l->data));
-
-      if (g_str_has_prefix (path, cpath) && path[strlen (cpath)] == '/')
-        return secret_collection_get_label (l->data);
-    }
-  return NULL;
+  if (label != NULL)
+    return g_strdup (label);
+  /* The collection's Label property, read directly (libsecret's collection-by-path is unstable API). */
+  reply = g_dbus_connection_call_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (service)),
+                                       g_dbus_proxy_get_name (G_DBUS_PROXY (service)), path,
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", "org.freedesktop.Secret.Collection", "Label"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(v)", &value);
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return NULL;
+  label = g_variant_dup_string (value, NULL);
+  g_hash_table_insert (cache, g_steal_pointer (&path), g_strdup (label));
+  return label;
 }
 
 /* Fingerprints with a passphrase in the session collection (best effort: none on errors). */
@@ -194,15 +233,18 @@ GPtrArray *
 teken_keyring_list (GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autoptr(SecretService) service = NULL;
+  g_autoptr(Session) session = NULL;
+  SecretService *service;
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) teken_keyring_entry_free);
   g_autoptr(GHashTable) remembered = NULL;
+  g_autoptr(GHashTable) labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   GError *local = NULL;
   GList *items;
 
-  service = get_service (cancellable, error);
-  if (service == NULL)
+  session = session_open (cancellable, error);
+  if (session == NULL)
     return NULL;
+  service = session->service;
   items = search (service, ITEM_P12, NULL, SECRET_SEARCH_NONE, cancellable, &local);
   if (local != NULL)
     {
@@ -223,7 +265,7 @@ teken_keyring_list (GCancellable  *cancellable,
       entry->fingerprint = g_strdup (fingerprint);
       entry->certificates_pem = g_strdup (pem);
       entry->label = secret_item_get_label (l->data);
-      entry->collection_label = collection_label_of (service, l->data);
+      entry->collection_label = collection_label_of (service, l->data, labels);
       entry->locked = secret_item_get_locked (l->data);
       entry->passphrase_remembered = g_hash_table_contains (remembered, fingerprint);
       g_ptr_array_add (entries, entry);
@@ -238,13 +280,15 @@ teken_keyring_contains (const char    *fingerprint,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autoptr(SecretService) service = NULL;
+  g_autoptr(Session) session = NULL;
+  SecretService *service;
   GError *local = NULL;
   GList *items;
 
-  service = get_service (cancellable, error);
-  if (service == NULL)
+  session = session_open (cancellable, error);
+  if (session == NULL)
     return FALSE;
+  service = session->service;
   items = search (service, ITEM_P12, fingerprint, SECRET_SEARCH_NONE, cancellable, &local);
   if (local != NULL)
     {
@@ -268,15 +312,19 @@ teken_keyring_store_p12 (GBytes        *p12,
                          GCancellable  *cancellable,
                          GError       **error)
 {
-  g_autoptr(SecretService) service = NULL;
+  g_autoptr(Session) session = NULL;
+  SecretService *service;
   g_autoptr(GHashTable) attrs = new_attributes (ITEM_P12, fingerprint);
   g_autoptr(SecretValue) value = NULL;
   GError *local = NULL;
   gsize len;
   const char *data = g_bytes_get_data (p12, &len);
 
-  service = get_service (cancellable, error);
-  if (service == NULL || !check_default_collection (service, cancellable, error))
+  session = session_open (cancellable, error);
+  if (session == NULL)
+    return FALSE;
+  service = session->service;
+  if (!check_default_collection (service, cancellable, error))
     return FALSE;
 
   g_hash_table_insert (attrs, (gpointer) "subject", g_strdup (subject));
@@ -302,15 +350,17 @@ load_value (const char    *item_kind,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(SecretService) service = NULL;
+  g_autoptr(Session) session = NULL;
+  SecretService *service;
   GError *local = NULL;
   GList *items;
   SecretValue *value = NULL;
   gboolean locked = FALSE;
 
-  service = get_service (cancellable, error);
-  if (service == NULL)
+  session = session_open (cancellable, error);
+  if (session == NULL)
     return NULL;
+  service = session->service;
   items = search (service, item_kind, fingerprint, SECRET_SEARCH_NONE, cancellable, &local);
   if (local != NULL)
     {
@@ -364,15 +414,17 @@ teken_keyring_store_passphrase (const char         *fingerprint,
                                 GCancellable       *cancellable,
                                 GError            **error)
 {
-  g_autoptr(SecretService) service = NULL;
+  g_autoptr(Session) session = NULL;
+  SecretService *service;
   g_autoptr(GHashTable) attrs = new_attributes (ITEM_PASSPHRASE, fingerprint);
   g_autoptr(SecretValue) value = NULL;
   g_autofree char *item_label = NULL;
   GError *local = NULL;
 
-  service = get_service (cancellable, error);
-  if (service == NULL)
+  session = session_open (cancellable, error);
+  if (session == NULL)
     return FALSE;
+  service = session->service;
   g_hash_table_insert (attrs, (gpointer) "content-type", g_strdup ("text/plain"));
   value = secret_value_new (passphrase, -1, "text/plain");
   /* translators: the keyring item's label; %s is the certificate holder's name */
@@ -425,14 +477,16 @@ teken_keyring_remove (const char    *fingerprint,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(SecretService) service = NULL;
+  g_autoptr(Session) session = NULL;
+  SecretService *service;
   GList *p12_items, *pass_items;
   GError *local = NULL;
   gboolean ok = FALSE;
 
-  service = get_service (cancellable, error);
-  if (service == NULL)
+  session = session_open (cancellable, error);
+  if (session == NULL)
     return FALSE;
+  service = session->service;
   p12_items = search (service, ITEM_P12, fingerprint, SECRET_SEARCH_NONE, cancellable, &local);
   if (local != NULL)
     {

@@ -27,6 +27,7 @@
 #define MAX_PAGE_TREE_DEPTH 64
 #define MAX_PAGE_TREE_VISITS (1u << 22)
 #define MAX_CACHED_STREAM (1u << 20)
+#define MAX_CACHED_STREAM_BYTES (8u << 20)
 #define EOF_SEARCH (64 * 1024)
 
 /* The bytes behind a document; shared by the views that new_for_revision() makes. */
@@ -85,6 +86,7 @@ struct _TekenPdfDocument
   GHashTable *loading;       /* nums being loaded: detects loops */
   GQueue objstms;            /* ObjStm, most recently used first */
   gsize objstm_bytes;
+  gsize cached_stream_bytes; /* stream data held by the object cache */
 
   gboolean pages_loaded;
   GArray *page_nums;
@@ -159,6 +161,14 @@ source_unref (Source *source)
 }
 
 static gboolean
+set_short_read (GError **error)
+{
+  g_set_error_literal (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_IO,
+                       _("The file could not be read: it is shorter than expected (was it changed while open?)"));
+  return FALSE;
+}
+
+static gboolean
 source_pread (Source  *source,
               goffset  offset,
               guint8  *buffer,
@@ -168,7 +178,7 @@ source_pread (Source  *source,
   gsize done = 0;
 
   if (offset < 0 || (gsize) offset > source->size || len > source->size - (gsize) offset)
-    goto short_read;
+    return set_short_read (error);
 
   if (source->bytes != NULL)
     {
@@ -190,15 +200,10 @@ source_pread (Source  *source,
           return FALSE;
         }
       if (n == 0)
-        goto short_read;
+        return set_short_read (error);
       done += n;
     }
   return TRUE;
-
-short_read:
-  g_set_error_literal (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_IO,
-                       _("The file could not be read: it is shorter than expected (was it changed while open?)"));
-  return FALSE;
 }
 
 /* Reading */
@@ -234,7 +239,7 @@ read_at (TekenPdfDocument *self,
   goffset block;
 
   if (offset < 0 || (gsize) offset > self->size || len > self->size - (gsize) offset)
-    return source_pread (self->source, self->source->size + 1, buffer, len, error);
+    return set_short_read (error);
 
   if (len > CACHE_BLOCK / 4)
     return source_pread (self->source, offset, buffer, len, error);
@@ -505,7 +510,7 @@ read_indirect_object (TekenPdfDocument *self,
 static void
 objstm_free (ObjStm *stm)
 {
-  g_bytes_unref (stm->data);
+  g_clear_pointer (&stm->data, g_bytes_unref);
   g_array_unref (stm->offsets);
   g_free (stm);
 }
@@ -567,9 +572,6 @@ objstm_load (TekenPdfDocument *self,
   stm->data = teken_pdf_stream_decode (stream, MAX_OBJSTM_SIZE, error);
   if (stm->data == NULL || !objstm_parse_offsets (stm, n, error))
     {
-      g_clear_pointer (&stm->data, g_bytes_unref);
-      if (stm->data == NULL)
-        stm->data = g_bytes_new (NULL, 0);
       objstm_free (stm);
       return NULL;
     }
@@ -633,14 +635,20 @@ load_compressed (TekenPdfDocument        *self,
         if (g_array_index (stm->offsets, guint, 2 * i) == num)
           index = i;
       if (index == G_MAXUINT)
-        return set_not_found (error, num), NULL;
+        {
+          set_not_found (error, num);
+          return NULL;
+        }
     }
 
   data = g_bytes_get_data (stm->data, &len);
   start = stm->first + (gsize) g_array_index (stm->offsets, guint, 2 * index + 1);
   end = len;
   if (start >= len)
-    return set_not_found (error, num), NULL;
+    {
+      set_not_found (error, num);
+      return NULL;
+    }
   teken_pdf_lexer_init (&lexer, data + start, end - start, 0);
   return teken_pdf_parse_object (&lexer, error);
 }
@@ -657,8 +665,28 @@ load_uncompressed (TekenPdfDocument        *self,
   if (obj == NULL)
     return NULL;
   if (info.num != num || info.gen != entry->gen)
-    return set_damaged (error, num), NULL;
+    {
+      set_damaged (error, num);
+      return NULL;
+    }
   return g_steal_pointer (&obj);
+}
+
+/* Stream data is cached only within a budget, so that memory stays bounded however many
+ * streams a caller reads; other objects are small and always kept. */
+static void
+cache_object (TekenPdfDocument *self,
+              guint             num,
+              TekenPdfObject   *obj)
+{
+  if (teken_pdf_object_get_kind (obj) == TEKEN_PDF_STREAM)
+    {
+      gsize size = g_bytes_get_size (teken_pdf_stream_get_raw (obj));
+      if (size > MAX_CACHED_STREAM || self->cached_stream_bytes + size > MAX_CACHED_STREAM_BYTES)
+        return;
+      self->cached_stream_bytes += size;
+    }
+  g_hash_table_insert (self->objects, GUINT_TO_POINTER (num), teken_pdf_object_ref (obj));
 }
 
 /* The object num, from the cache or the file. Loops through /Length or object streams are errors. */
@@ -676,10 +704,16 @@ load_object (TekenPdfDocument *self,
 
   entry = g_hash_table_lookup (self->xref, GUINT_TO_POINTER (num));
   if (entry == NULL || entry->kind == TEKEN_PDF_XREF_ENTRY_FREE)
-    return set_not_found (error, num), NULL;
+    {
+      set_not_found (error, num);
+      return NULL;
+    }
   if (g_hash_table_contains (self->loading, GUINT_TO_POINTER (num)) ||
       g_hash_table_size (self->loading) >= MAX_LOADING_DEPTH)
-    return set_loop_error (error), NULL;
+    {
+      set_loop_error (error);
+      return NULL;
+    }
 
   g_hash_table_add (self->loading, GUINT_TO_POINTER (num));
   if (entry->kind == TEKEN_PDF_XREF_ENTRY_COMPRESSED)
@@ -690,10 +724,7 @@ load_object (TekenPdfDocument *self,
 
   if (obj == NULL)
     return NULL;
-  /* Big streams are not kept: memory stays bounded whatever the file holds. */
-  if (teken_pdf_object_get_kind (obj) != TEKEN_PDF_STREAM ||
-      g_bytes_get_size (teken_pdf_stream_get_raw (obj)) <= MAX_CACHED_STREAM)
-    g_hash_table_insert (self->objects, GUINT_TO_POINTER (num), teken_pdf_object_ref (obj));
+  cache_object (self, num, obj);
   return obj;
 }
 
@@ -1726,7 +1757,10 @@ teken_pdf_document_resolve (TekenPdfDocument *self,
       TekenPdfObject *next;
 
       if (i >= MAX_REFERENCE_CHAIN)
-        return set_loop_error (error), NULL;
+        {
+          set_loop_error (error);
+          return NULL;
+        }
       next = teken_pdf_document_get_object (self, teken_pdf_object_get_ref_num (current), &local_error);
       if (next == NULL)
         {

@@ -1108,7 +1108,10 @@ decode_ascii_hex (const guint8 *in,
         {
           guint8 b = high << 4 | v;
           if (out->len >= max_size)
-            return limit_error (error, max_size), NULL;
+            {
+              limit_error (error, max_size);
+              return NULL;
+            }
           g_byte_array_append (out, &b, 1);
           high = -1;
         }
@@ -1213,7 +1216,10 @@ decode_run_length (const guint8 *in,
           if (i + len > in_len)
             len = in_len - i;
           if (out->len + len > max_size)
-            return limit_error (error, max_size), NULL;
+            {
+              limit_error (error, max_size);
+              return NULL;
+            }
           g_byte_array_append (out, in + i, len);
           i += len;
         }
@@ -1221,7 +1227,10 @@ decode_run_length (const guint8 *in,
         {
           len = 257 - len;
           if (out->len + len > max_size)
-            return limit_error (error, max_size), NULL;
+            {
+              limit_error (error, max_size);
+              return NULL;
+            }
           for (guint k = 0; k < len; k++)
             g_byte_array_append (out, in + i, 1);
           i++;
@@ -1487,13 +1496,19 @@ teken_pdf_stream_decode (const TekenPdfObject *stream,
       if (out == NULL)
         return NULL;
       if (out->len > max_size)
-        return limit_error (error, max_size), NULL;
+        {
+          limit_error (error, max_size);
+          return NULL;
+        }
       g_bytes_unref (current);
       current = g_byte_array_free_to_bytes (g_steal_pointer (&out));
     }
 
   if (g_bytes_get_size (current) > max_size)
-    return limit_error (error, max_size), NULL;
+    {
+      limit_error (error, max_size);
+      return NULL;
+    }
   return g_steal_pointer (&current);
 }
 

@@ -196,6 +196,14 @@ check_scheme (TekenPkcs11Key   *self,
   return ok;
 }
 
+static gboolean
+token_still_present (TekenPkcs11Key *self)
+{
+  g_autoptr(TekenPkcs11Token) token = teken_pkcs11_token_copy (self->token);
+
+  return teken_pkcs11_token_refresh (token, NULL);
+}
+
 /* C_SignInit + C_Sign (asking for the length first). Called with the lock held. */
 static GBytes *
 token_sign (TekenPkcs11Key  *self,
@@ -220,6 +228,10 @@ token_sign (TekenPkcs11Key  *self,
     }
   if (rv != CKR_OK)
     {
+      /* Tokens report a pulled-out device in many ways (softhsm2: the key handle is invalid);
+       * when the token is no longer there, say so rather than pass on the symptom. */
+      if (!teken_pkcs11_rv_is_removal (rv) && !token_still_present (self))
+        rv = CKR_DEVICE_REMOVED;
       teken_pkcs11_set_error (error, rv, _("The token could not sign"));
       return NULL;
     }

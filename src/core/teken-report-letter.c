@@ -21,9 +21,9 @@ G_DEFINE_QUARK (teken-report-letter-error-quark, teken_report_letter_error)
 #define LEFT     71.0
 #define RIGHT    (PAGE_W - 57.0)
 #define TOP      50.0
-#define BOTTOM   (PAGE_H - 60.0)
+#define BOTTOM   (PAGE_H - 45.0)
 #define BODY_PT  11.0
-#define LINE     (BODY_PT * 1.45)
+#define LINE     (BODY_PT * 1.4)
 #define FONT     "serif"
 
 typedef struct
@@ -319,9 +319,23 @@ certificate_block (Writer      *w,
   if (teken_report_get_field (r, "cert_subject") != NULL)
     row (w, x, lw, "Subjek", field (r, "cert_subject"));
   row (w, x, lw, "Penerbit", field (r, "cert_issuer"));
-  set_font (w, 9, FALSE);   /* 95 characters fit only at a smaller size */
-  row (w, x, lw * 11 / 9, "Sidik Jari SHA-256", field (r, "cert_fingerprint"));
-  set_font (w, BODY_PT, FALSE);
+  if (teken_report_get_field (r, "cert_fingerprint") != NULL)
+    {
+      /* 95 characters: two lines of 16 bytes at a smaller size. */
+      g_autofree char *fpr = g_strdup (field (r, "cert_fingerprint"));
+      if (strlen (fpr) > 48 && fpr[47] == ':')
+        {
+          g_autofree char *split = g_strdup_printf ("%.48s %s", fpr, fpr + 48);
+          g_free (fpr);
+          fpr = g_steal_pointer (&split);
+        }
+      ensure_space (w, LINE * 2);
+      show_at (w, x, "Sidik Jari SHA-256");
+      show_at (w, x + lw, ":");
+      set_font (w, 8.5, FALSE);
+      paragraph (w, x + lw + 10, 0, fpr);
+      set_font (w, BODY_PT, FALSE);
+    }
   row (w, x, lw, "Berlaku Sampai", expiry);
   w->y += LINE * 0.5;
 }
@@ -512,13 +526,13 @@ signature_block (Writer                     *w,
   gboolean superior = kind == TEKEN_REPORT_KIND_LOSS || kind == TEKEN_REPORT_KIND_NEW ||
                       teken_report_get_field (r, "superior_name") != NULL;
   const double right_x = LEFT + (RIGHT - LEFT) * 0.56;
-  const double gap = layout == TEKEN_REPORT_LETTER_ELECTRONIC ? 76 : 58;
+  const double gap = layout == TEKEN_REPORT_LETTER_ELECTRONIC ? 72 : 58;
   double top;
 
   paragraph (w, LEFT, 30, "Demikian surat ini kami sampaikan. Atas perhatian dan kerja sama Bapak/Ibu, kami "
              "ucapkan terima kasih.");
   w->y += LINE;
-  ensure_space (w, LINE * 4 + gap);
+  ensure_space (w, LINE * 3 + gap);
   top = w->y;
 
   if (superior && layout == TEKEN_REPORT_LETTER_WET)
@@ -530,7 +544,9 @@ signature_block (Writer                     *w,
 
   if (layout == TEKEN_REPORT_LETTER_ELECTRONIC)
     {
-      double sy = top + LINE * 2 - BODY_PT;
+      /* Between the descenders of "Pemohon," and the capitals of the name line. */
+      double stamp_top = top + BODY_PT * 0.45;
+      double stamp_bottom = top + LINE * 2 + gap - BODY_PT - 2;
 
       signature_column (w, right_x, top, "Pemohon,", NULL, field (r, "owner_name"),
                         teken_report_get_field (r, "owner_nip"), gap);
@@ -539,8 +555,8 @@ signature_block (Writer                     *w,
           stamp->page = w->page;
           stamp->x = right_x;
           stamp->width = RIGHT - right_x;
-          stamp->height = gap + BODY_PT * 0.6;
-          stamp->y = PAGE_H - (sy + stamp->height);   /* PDF space: from the bottom */
+          stamp->height = stamp_bottom - stamp_top;
+          stamp->y = PAGE_H - stamp_bottom;   /* PDF space: from the bottom */
         }
     }
   else

@@ -735,6 +735,7 @@ gboolean
 teken_revocation_checker_gather (TekenRevocationChecker  *self,
                                  X509                    *leaf,
                                  STACK_OF (X509)         *pool,
+                                 gboolean                 require_leaf,
                                  TekenValidationData     *data,
                                  GCancellable            *cancellable,
                                  GError                 **error)
@@ -752,6 +753,8 @@ teken_revocation_checker_gather (TekenRevocationChecker  *self,
       if (X509_check_issued (cur, cur) == X509_V_OK)
         break;  /* a root: nothing revokes it */
       issuer = teken_find_issuer (cur, pool);
+      if (issuer == NULL && cur != leaf)
+        break;  /* an intermediate whose root we do not have: nothing more to check or add */
       if (issuer == NULL)
         {
           g_autofree char *name = cert_name (cur);
@@ -763,7 +766,7 @@ teken_revocation_checker_gather (TekenRevocationChecker  *self,
         }
       ocsp_url = teken_cert_get_ocsp_url (cur);
       crl_urls = teken_cert_get_crl_urls (cur);
-      if (has_ocsp_nocheck (cur) || (ocsp_url == NULL && crl_urls == NULL && cur != leaf))
+      if (has_ocsp_nocheck (cur) || (ocsp_url == NULL && crl_urls == NULL && (cur != leaf || !require_leaf)))
         {
           cur = issuer;
           continue;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
 #include "teken-http.h"
@@ -130,13 +131,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenValidationData, teken_validation_data_free)
 /*
  * Gathers validation data for a chain (leaf first; issuers found in chain and extra): every
  * certificate, and for each non-root certificate an OCSP response or a CRL. A certificate that
- * names no source (no AIA OCSP, no CDP) or carries id-pkix-ocsp-nocheck is skipped; one whose
+ * names no source (no AIA OCSP, no CDP) or carries id-pkix-ocsp-nocheck is skipped (the leaf
+ * only when !require_leaf: a signer without any source cannot reach B-LT); the walk stops at an
+ * intermediate whose issuer is not in pool (the leaf's issuer must be there); one whose
  * sources all fail is an error. The status is not judged here: data saying "revoked" is kept too
  * (it proves when the revocation happened).
  */
 gboolean teken_revocation_checker_gather (TekenRevocationChecker *self,
                                           X509                   *leaf,
                                           STACK_OF (X509)        *pool,
+                                          gboolean                require_leaf,
                                           TekenValidationData    *data,
                                           GCancellable           *cancellable,
                                           GError                **error);

@@ -426,14 +426,18 @@ teken_signature_result_set_format (TekenSignatureResult *self,
                                    const char           *signature_algorithm,
                                    const char           *format)
 {
+  /* The arguments may be this object's own strings: copy before freeing. */
+  char *sf = dup_nonempty (subfilter), *dg = dup_nonempty (digest_algorithm);
+  char *sa = dup_nonempty (signature_algorithm), *fm = dup_nonempty (format);
+
   g_free (self->subfilter);
-  self->subfilter = dup_nonempty (subfilter);
+  self->subfilter = sf;
   g_free (self->digest);
-  self->digest = dup_nonempty (digest_algorithm);
+  self->digest = dg;
   g_free (self->sig_alg);
-  self->sig_alg = dup_nonempty (signature_algorithm);
+  self->sig_alg = sa;
   g_free (self->format);
-  self->format = dup_nonempty (format);
+  self->format = fm;
 }
 
 void

@@ -2,6 +2,7 @@
  * Copyright (C) 2026 The Teken developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE   /* sync_file_range */
 #include "teken-core-private.h"
 #include "teken-signer.h"
 
@@ -38,6 +39,7 @@ struct _TekenSigner
   char *contact_info;
   char *name;
   char *field_name;
+  char *new_field_name;
   gboolean visible;
   guint page;
   double x, y, width, height;
@@ -101,6 +103,7 @@ teken_signer_finalize (GObject *object)
   g_free (self->contact_info);
   g_free (self->name);
   g_free (self->field_name);
+  g_free (self->new_field_name);
   g_free (self->image_path);
   g_free (self->qr_text);
   g_clear_pointer (&self->signing_time, g_date_time_unref);
@@ -217,6 +220,14 @@ teken_signer_set_field_name (TekenSigner *self,
 {
   g_return_if_fail (TEKEN_IS_SIGNER (self));
   replace_string (&self->field_name, name);
+}
+
+void
+teken_signer_set_new_field_name (TekenSigner *self,
+                                 const char  *name)
+{
+  g_return_if_fail (TEKEN_IS_SIGNER (self));
+  replace_string (&self->new_field_name, name);
 }
 
 void
@@ -872,12 +883,28 @@ build_update (Job      *job,
   if (!collect_fields (job, error))
     return FALSE;
   if (self->field_name != NULL)
-    field = find_field (job, self->field_name);
+    {
+      field = find_field (job, self->field_name);
+      if (field == NULL)
+        {
+          /* translators: %s is a form field's name */
+          g_set_error (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_FIELD,
+                       _("The document has no signature field “%s”"), self->field_name);
+          return FALSE;
+        }
+    }
+  else if (self->new_field_name != NULL && find_field (job, self->new_field_name) != NULL)
+    {
+      /* translators: %s is a form field's name */
+      g_set_error (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_FIELD,
+                   _("The document already has a field “%s”"), self->new_field_name);
+      return FALSE;
+    }
   job->update = teken_pdf_update_new (job->doc);
   sig_num = teken_pdf_update_add_object (job->update, signature_dictionary (job));
   if (field != NULL)
     return fill_field (job, field, sig_num, error);
-  name = self->field_name != NULL ? g_strdup (self->field_name) : next_free_name (job);
+  name = self->new_field_name != NULL ? g_strdup (self->new_field_name) : next_free_name (job);
   return add_new_field (job, name, sig_num, error);
 }
 
@@ -966,6 +993,20 @@ report (TekenSignerProgressFunc progress,
     progress (fraction, data);
 }
 
+/* Starts writing each finished 8 MiB to disk while we go on hashing, so that the final
+ * fsync() of a big output has little left to do. */
+static void
+start_writeback (TekenAtomicFile *out,
+                 goffset          written)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+  const goffset step = 8 * CHUNK_SIZE;
+
+  if (written % step == 0)
+    sync_file_range (teken_atomic_file_get_fd (out), written - step, step, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 /* Copies the input into out while hashing it, then the update without /Contents' hex. */
 static gboolean
 copy_and_hash (Job                      *job,
@@ -1017,6 +1058,7 @@ copy_and_hash (Job                      *job,
           return FALSE;
         }
       done += n;
+      start_writeback (out, done);
       report (progress, progress_data, 0.9 * done / MAX (layout->base_size, 1));
     }
   close (fd);

@@ -64,9 +64,14 @@ void         teken_signer_set_contact_info  (TekenSigner     *self,
 /* /Name of the signature dictionary; default: the certificate's common name. */
 void         teken_signer_set_name          (TekenSigner     *self,
                                              const char      *name);
-/* An existing empty signature field to fill, or the name of the new field (default
- * "Signature1", or the next free "SignatureN"). */
+/* An existing empty signature field to fill (by its full name); signing fails with
+ * TEKEN_SIGNER_ERROR_FIELD when there is none. The placement options are then ignored:
+ * the field's widget keeps its place. */
 void         teken_signer_set_field_name    (TekenSigner     *self,
+                                             const char      *name);
+/* The name of the new field when no field_name is set (default "Signature1", or the next
+ * free "SignatureN"); must not exist yet. */
+void         teken_signer_set_new_field_name (TekenSigner    *self,
                                              const char      *name);
 /* A visible stamp on page `page` (0-based) at rect, in PDF points measured from the lower
  * left corner of the page as it is shown (CropBox, after /Rotate). */

@@ -7,11 +7,16 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include "teken-atomic-file.h"
 
 #define SHIPPED_PREFIX "/io/github/teken/Teken/trust/"
+
+/* From data/meson.build (core_resources); registered by hand because a static library's
+ * constructor may be dropped by the linker. */
+GResource *teken_core_get_resource (void);
 
 struct _TekenTrustStore
 {
@@ -191,6 +196,16 @@ gboolean
 teken_trust_store_add_shipped (TekenTrustStore  *self,
                                GError          **error)
 {
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      g_autoptr(GBytes) probe = g_resources_lookup_data (SHIPPED_PREFIX "root-ca-indonesia-ds-g1.pem",
+                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      if (probe == NULL)
+        g_resources_register (teken_core_get_resource ());
+      g_once_init_leave (&registered, 1);
+    }
   return add_shipped_one (self, "root-ca-indonesia-ds-g1.pem", TRUE, error) &&
          add_shipped_one (self, "osd-lu-kelas-2.pem", TRUE, error) &&
          add_shipped_one (self, "bsre-ca-ds-g1.pem", FALSE, error) &&

@@ -9,10 +9,12 @@
 # Everything lives in one temporary directory that is removed at the end; the keyring daemon
 # exits with the bus.
 #
-# Tokens (user PIN 1234, SO PIN 12345678):
+# Tokens (user PIN $TEKEN_TEST_TOKEN_PIN = Pin-Uji-8402, distinctive so that logs can be searched for it; SO PIN 12345678):
 #   teken-test  individu-rsa2048 key+cert CKA_ID 01, individu-p256 key+cert CKA_ID 02, ca.crt (CKA_ID 03, no key)
 #   teken-rm    individu-rsa2048 key+cert CKA_ID 01, for the removal test (its directory is deleted)
 set -eu
+
+PIN=Pin-Uji-8402
 
 : "${TEKEN_TEST_PKI:?TEKEN_TEST_PKI is not set}"
 base=$(mktemp -d "${TMPDIR:-/tmp}/teken-identity.XXXXXX")
@@ -38,15 +40,15 @@ der () { # NAME: key and certificate of the test PKI as DER, for pkcs11-tool
   openssl x509 -in "$TEKEN_TEST_PKI/$1.crt" -outform DER -out "$base/p11/$1.crt.der"
 }
 put () { # TOKEN NAME ID TYPE FILE
-  pkcs11-tool --module "$module" --token-label "$1" --login --pin 1234 \
+  pkcs11-tool --module "$module" --token-label "$1" --login --pin "$PIN" \
     --write-object "$5" --type "$4" --id "$3" --label "$2" >/dev/null 2>&1
 }
 der individu-rsa2048
 der individu-p256
 openssl x509 -in "$TEKEN_TEST_PKI/ca.crt" -outform DER -out "$base/p11/ca.crt.der"
-softhsm2-util --init-token --free --label teken-test --so-pin 12345678 --pin 1234 >/dev/null
+softhsm2-util --init-token --free --label teken-test --so-pin 12345678 --pin "$PIN" >/dev/null
 first=$(ls "$base/hsm/tokens")
-softhsm2-util --init-token --free --label teken-rm --so-pin 12345678 --pin 1234 >/dev/null
+softhsm2-util --init-token --free --label teken-rm --so-pin 12345678 --pin "$PIN" >/dev/null
 rm_dir=
 for d in $(ls "$base/hsm/tokens"); do [ "$d" = "$first" ] || rm_dir="$base/hsm/tokens/$d"; done
 put teken-test rsakey 01 privkey "$base/p11/individu-rsa2048.key.der"
@@ -58,6 +60,7 @@ put teken-rm rsakey 01 privkey "$base/p11/individu-rsa2048.key.der"
 put teken-rm rsakey 01 cert "$base/p11/individu-rsa2048.crt.der"
 
 export TEKEN_TEST_SOFTHSM_MODULE="$module"
+export TEKEN_TEST_TOKEN_PIN="$PIN"
 export TEKEN_TEST_TOKEN_DIR="$base/hsm/tokens"
 export TEKEN_TEST_RM_TOKEN_DIR="$rm_dir"   # the teken-rm token's directory
 export TEKEN_TEST_SESSION_DIR="$base"

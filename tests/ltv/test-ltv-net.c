@@ -450,7 +450,7 @@ test_gather (void)
   sk_X509_push (pool, pki_cert ("ca.crt"));
   sk_X509_push (pool, pki_cert ("root.crt"));
 
-  g_assert_true (teken_revocation_checker_gather (checker, leaf, pool, data, NULL, &error));
+  g_assert_true (teken_revocation_checker_gather (checker, leaf, pool, TRUE, data, NULL, &error));
   g_assert_no_error (error);
   /* leaf, CA, root and the OCSP responder's certificate; one OCSP response (the CA names no source). */
   g_assert_cmpuint (data->certs->len, ==, 4);
@@ -462,7 +462,7 @@ test_gather (void)
     g_autoptr(X509) plain = pki_cert ("individu-rsa2048.crt");
     g_autoptr(TekenValidationData) d2 = teken_validation_data_new ();
 
-    g_assert_false (teken_revocation_checker_gather (checker, plain, pool, d2, NULL, &error));
+    g_assert_false (teken_revocation_checker_gather (checker, plain, pool, TRUE, d2, NULL, &error));
     g_assert_error (error, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE);
   }
 }

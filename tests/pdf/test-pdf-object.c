@@ -42,11 +42,18 @@ serialize (const TekenPdfObject *obj)
 static void
 assert_round_trip (TekenPdfObject *obj)
 {
-  g_autofree char *text = serialize (obj);
-  g_autoptr(TekenPdfObject) back = parse_ok (text);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenPdfObject) back = NULL;
+  TekenPdfLexer lexer;
+
+  teken_pdf_object_serialize (obj, text);
+  teken_pdf_lexer_init (&lexer, (const guint8 *) text->str, text->len, 0);
+  back = teken_pdf_parse_object (&lexer, &error);
+  g_assert_no_error (error);
 
   if (!teken_pdf_object_equal (obj, back))
-    g_error ("round trip changed the object: %s", text);
+    g_error ("round trip changed the object: %s", text->str);
 }
 
 static void
@@ -220,13 +227,14 @@ test_references_and_containers (void)
   TekenPdfObject *b = teken_pdf_dict_get (obj, "B");
 
   g_assert_cmpint (teken_pdf_object_get_kind (teken_pdf_dict_get (obj, "A")), ==, TEKEN_PDF_REFERENCE);
-  g_assert_cmpuint (teken_pdf_array_get_length (b), ==, 4);
+  g_assert_cmpuint (teken_pdf_array_get_length (b), ==, 5);
   g_assert_cmpuint (teken_pdf_object_get_ref_num (teken_pdf_array_get (b, 0)), ==, 1);
   g_assert_cmpuint (teken_pdf_object_get_ref_gen (teken_pdf_array_get (b, 0)), ==, 2);
   g_assert_cmpint (teken_pdf_object_get_integer (teken_pdf_array_get (b, 1)), ==, 3);
   g_assert_cmpuint (teken_pdf_object_get_ref_num (teken_pdf_array_get (b, 2)), ==, 4);
   g_assert_true (teken_pdf_object_is_name (teken_pdf_array_get (b, 3), "N"));
-  g_assert_null (teken_pdf_array_get (b, 4));
+  g_assert_cmpint (teken_pdf_object_get_integer (teken_pdf_array_get (b, 4)), ==, 6);
+  g_assert_null (teken_pdf_array_get (b, 5));
   g_assert_true (teken_pdf_object_get_boolean (teken_pdf_dict_get (teken_pdf_dict_get (obj, "C"), "E")));
   g_assert_cmpuint (teken_pdf_dict_get_size (obj), ==, 5);
   g_assert_cmpstr (teken_pdf_dict_get_key (obj, 4), ==, "H");
@@ -291,7 +299,7 @@ test_nesting_limits (void)
   g_assert_cmpuint (teken_pdf_dict_get_size (obj), ==, 1);
   g_clear_pointer (&obj, teken_pdf_object_unref);
 
-  for (const char *bad = "<</A 1 2>>\0] \0{x}\0<</1 2>>\0endobj\0"; *bad != '\0'; bad += strlen (bad) + 1)
+  for (const char *bad = "<</A 1 2>>\0] \0{x}\0<<1 2>>\0endobj\0"; *bad != '\0'; bad += strlen (bad) + 1)
     {
       obj = parse (bad, &error);
       g_assert_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SYNTAX);
@@ -392,7 +400,12 @@ test_decode_flate (void)
     g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), plain->data, plain->len);
     g_assert_cmpint (teken_pdf_object_get_integer (teken_pdf_dict_get (s, "Length")), ==,
                      g_bytes_get_size (teken_pdf_stream_get_raw (s)));
-    assert_round_trip (s);
+  }
+  {
+    g_autoptr(TekenPdfObject) s = make_stream ("<</Length 999 /Type /X>>", (const guint8 *) "abc", 3);
+    g_autofree char *text = serialize (s);
+    /* The serializer writes the real /Length, once. */
+    g_assert_cmpstr (text, ==, "<</Type /X /Length 3>>\nstream\nabc\nendstream");
   }
 }
 
