@@ -14,26 +14,36 @@ if [ ! -f _build/build.ninja ]; then
 fi
 ninja -C _build
 
-# Starts the GTK app; until it exists, demonstrates teken-cli on the sample letter instead.
+# Starts the GTK app (uninstalled) with the sample letter signed by the build's throw-away test
+# identity; that identity's test root is trusted only inside _build/start-data (never the user's
+# own trust store). Falls back to the unsigned letter when signing is not available.
 start_app () {
-  if [ -x _build/src/app/teken ]; then
-    exec _build/src/app/teken "$sample"
-  fi
-
+  local app=_build/src/app/teken
   local cli=_build/src/cli/teken-cli
   local pki=_build/tests/common/pki
-  local out=_build/sample-signed.pdf
+  local data=$PWD/_build/start-data
+  local doc=$sample
 
-  echo "start: the GTK app is not built yet; running teken-cli on $sample instead"
-  "$cli" --help
-  if "$cli" sign --help >/dev/null 2>&1 && [ -f "$pki/.complete" ]; then
-    # A throw-away test identity (generated at build time, never for real documents).
-    rm -f "$out"
-    "$cli" sign --p12 "$pki/individu-rsa2048.p12" --passphrase-file "$pki/passphrase.txt" \
-      --reason "Contoh tanda tangan" -o "$out" "$sample"
-    echo "start: signed $sample -> $out"
-    pdfsig -nssdir "sql:$pki/nssdb" "$out" 2>/dev/null || true
+  if [ ! -x "$app" ]; then
+    echo "start: the GTK app was not built (meson configured with -Dapp=false?)" >&2
+    exit 1
   fi
+  ninja -C _build tests/common/test-pki.stamp data/gschemas.compiled >/dev/null 2>&1 || true
+  if "$cli" sign --help >/dev/null 2>&1 && [ -f "$pki/.complete" ]; then
+    doc=_build/contoh-surat-ditandatangani.pdf
+    rm -f "$doc"
+    if "$cli" sign --p12 "$pki/individu-rsa2048.p12" --passphrase-file "$pki/passphrase.txt" \
+         --page 1 --rect 380,70,170,60 --reason "Contoh tanda tangan" --location "Contoh Raya" \
+         -o "$doc" "$sample"; then
+      mkdir -p "$data/teken/trust"
+      cp "$pki/root.crt" "$data/teken/trust/$(openssl x509 -in "$pki/root.crt" -outform DER | sha256sum | cut -c1-64).pem"
+      export XDG_DATA_HOME=$data
+      echo "start: signed with the TEST identity (not a real certificate); its test root is trusted only in $data"
+    else
+      doc=$sample
+    fi
+  fi
+  GSETTINGS_SCHEMA_DIR=$PWD/_build/data TEKEN_LOCALEDIR=$PWD/_build/po/locale exec "$app" "$doc"
 }
 
 start_app

@@ -578,6 +578,66 @@ teken_document_view_set_property (GObject      *object,
     }
 }
 
+/* Keyboard scrolling: "(sd)": "step", "page" or "end" and a direction (-1 or 1). */
+static gboolean
+scroll_activated (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
+  const char *unit;
+  double direction, value, amount;
+
+  if (self->renderer == NULL || self->vadjustment == NULL)
+    return FALSE;
+  g_variant_get (args, "(&sd)", &unit, &direction);
+  value = gtk_adjustment_get_value (self->vadjustment);
+  if (g_str_equal (unit, "end"))
+    amount = direction * gtk_adjustment_get_upper (self->vadjustment);
+  else if (g_str_equal (unit, "page"))
+    amount = direction * gtk_adjustment_get_page_size (self->vadjustment) * 0.9;
+  else
+    amount = direction * 48;
+  gtk_adjustment_set_value (self->vadjustment, value + amount);
+  return TRUE;
+}
+
+static gboolean
+page_activated (GtkWidget *widget,
+                GVariant  *args,
+                gpointer   user_data)
+{
+  TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
+  int delta = g_variant_get_int32 (args);
+  int page = (int) self->current_page + delta;
+
+  if (self->n_pages == 0)
+    return FALSE;
+  teken_document_view_set_current_page (self, CLAMP (page, 0, (int) self->n_pages - 1));
+  return TRUE;
+}
+
+static void
+add_scroll_bindings (GtkWidgetClass *widget_class)
+{
+  static const struct { guint key; GdkModifierType mods; const char *unit; double dir; } keys[] = {
+    { GDK_KEY_Up, 0, "step", -1 }, { GDK_KEY_Down, 0, "step", 1 },
+    { GDK_KEY_KP_Up, 0, "step", -1 }, { GDK_KEY_KP_Down, 0, "step", 1 },
+    { GDK_KEY_Page_Up, 0, "page", -1 }, { GDK_KEY_Page_Down, 0, "page", 1 },
+    { GDK_KEY_space, 0, "page", 1 }, { GDK_KEY_space, GDK_SHIFT_MASK, "page", -1 },
+    { GDK_KEY_BackSpace, 0, "page", -1 },
+    { GDK_KEY_Home, 0, "end", -1 }, { GDK_KEY_End, 0, "end", 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_widget_class_add_binding (widget_class, keys[i].key, keys[i].mods, scroll_activated,
+                                  "(sd)", keys[i].unit, keys[i].dir);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, page_activated, "i", -1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, 0, page_activated, "i", 1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_p, 0, page_activated, "i", -1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_n, 0, page_activated, "i", 1);
+}
+
 static void
 teken_document_view_class_init (TekenDocumentViewClass *klass)
 {
@@ -612,6 +672,7 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
     g_signal_new ("first-page-drawn", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  add_scroll_bindings (widget_class);
   gtk_widget_class_set_css_name (widget_class, "tekendocumentview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_DOCUMENT);
 }

@@ -24,6 +24,7 @@ struct _TekenSignatureDetails
   TekenSignatureResult *signature;
   GFile *file;
   GHashTable *rows;              /* title -> AdwActionRow (first one), for tests */
+  gboolean subject_expanded;
 };
 
 G_DEFINE_FINAL_TYPE (TekenSignatureDetails, teken_signature_details, ADW_TYPE_WINDOW)
@@ -134,6 +135,9 @@ add_name_expander (TekenSignatureDetails  *self,
     adw_expander_row_add_row (ADW_EXPANDER_ROW (expander),
                               new_value_row (self, rows[i].label, rows[i].value, FALSE));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
+  /* Who signed matters most: the subject is open from the start. */
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), self->subject_expanded == FALSE);
+  self->subject_expanded = TRUE;
 }
 
 static const char *
@@ -585,4 +589,23 @@ teken_signature_details_get_headline (TekenSignatureDetails *self)
   g_return_val_if_fail (TEKEN_IS_SIGNATURE_DETAILS (self), NULL);
 
   return gtk_label_get_text (self->headline);
+}
+
+void
+teken_signature_details_scroll_to_row (TekenSignatureDetails *self,
+                                       const char            *title)
+{
+  GtkWidget *row;
+  GtkWidget *scrolled;
+  graphene_point_t point;
+
+  g_return_if_fail (TEKEN_IS_SIGNATURE_DETAILS (self));
+
+  row = g_hash_table_lookup (self->rows, title);
+  scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->content), GTK_TYPE_SCROLLED_WINDOW);
+  if (row == NULL || scrolled == NULL ||
+      !gtk_widget_compute_point (row, GTK_WIDGET (self->content), &GRAPHENE_POINT_INIT (0, 0), &point))
+    return;
+  /* Leave room for the group title above the row. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), point.y - 48);
 }

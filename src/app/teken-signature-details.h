@@ -22,6 +22,9 @@ GtkWindow  *teken_signature_details_new            (GtkWindow            *parent
 /* The value (subtitle) of the first row titled `title`, or NULL; for tests. */
 const char *teken_signature_details_get_row_value  (TekenSignatureDetails *self,
                                                     const char            *title);
+/* Scrolls the row titled `title` to the top (tests, screenshots). */
+void        teken_signature_details_scroll_to_row  (TekenSignatureDetails *self,
+                                                    const char            *title);
 /* The headline (status summary). */
 const char *teken_signature_details_get_headline   (TekenSignatureDetails *self);
 

@@ -179,6 +179,10 @@ password_responded_cb (AdwMessageDialog *dialog,
 {
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
 
+  /* Closing the dialog after a response emits the close response too: answer only once. */
+  g_signal_handlers_disconnect_by_func (dialog, password_responded_cb, self);
+  /* GTK 4.8 warns when a focused GtkPasswordEntry is finalized with its dialog. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
   if (g_strcmp0 (response, "unlock") == 0)
     {
       load_document (self, gtk_editable_get_text (entry));
@@ -224,12 +228,35 @@ ask_password (TekenWindow *self,
   gtk_widget_grab_focus (entry);
 }
 
+/* bench/bench-app.sh: TEKEN_BENCH_SCROLL=1 pages through the whole document, one page per
+ * step, then reports the render cache's peak and quits. */
+static gboolean
+bench_scroll_cb (gpointer data)
+{
+  TekenWindow *self = data;
+  guint page = teken_document_view_get_current_page (self->view);
+  guint n_pages = self->renderer ? teken_page_renderer_get_n_pages (self->renderer) : 0;
+
+  if (n_pages == 0 || page + 1 >= n_pages)
+    {
+      g_print ("teken-bench: scrolled %u pages, cache peak %" G_GSIZE_FORMAT " bytes (limit %" G_GSIZE_FORMAT ")\n",
+               n_pages, self->renderer ? teken_page_renderer_get_cache_peak (self->renderer) : 0,
+               self->renderer ? teken_page_renderer_get_cache_limit (self->renderer) : 0);
+      g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+      return G_SOURCE_REMOVE;
+    }
+  teken_document_view_set_current_page (self->view, page + 1);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 first_page_drawn_cb (TekenDocumentView *view,
                      TekenWindow       *self)
 {
   const char *bench = g_getenv ("TEKEN_BENCH_FIRST_PAGE");
 
+  if (g_getenv ("TEKEN_BENCH_SCROLL") != NULL)
+    g_timeout_add (20, bench_scroll_cb, self);
   if (bench == NULL)
     return;
   /* Wall-clock microseconds, compared by bench/bench-app.sh with its own start time. */

@@ -142,7 +142,7 @@ configure_signer (TekenSigner  *signer,
   teken_signer_set_contact_info (signer, o->contact);
   teken_signer_set_field_name (signer, o->field);
   teken_signer_set_qr_text (signer, o->qr);
-  if (o->page > 0)
+  if (o->page != G_MININT)
     teken_signer_set_visible (signer, (guint) o->page - 1, rect[0], rect[1], rect[2], rect[3]);
   if (o->image != NULL && !teken_signer_set_image_file (signer, o->image, error))
     return FALSE;
@@ -182,11 +182,13 @@ teken_cli_sign (int    argc,
     { "subfilter", 0, 0, G_OPTION_ARG_STRING, &o.subfilter, N_("Signature format: etsi (PAdES, default) or pkcs7"), N_("etsi|pkcs7") },
     { "digest", 0, 0, G_OPTION_ARG_STRING, &o.digest, N_("Digest algorithm (default sha256)"), N_("sha256|sha384|sha512") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Write the signed PDF to OUT"), N_("OUT") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.inputs, NULL, N_("IN") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.inputs, NULL, NULL },
     { NULL }
   };
 
-  context = g_option_context_new (_("-o OUT IN — sign a PDF"));
+  o.page = G_MININT;   /* "not given", told apart from a wrong --page 0 */
+  context = g_option_context_new (_("-o OUT IN"));
+  g_option_context_set_summary (context, _("Sign a PDF with PAdES; the signed copy is written to OUT."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 #ifdef TEKEN_CLI_HAVE_LTV
   /* --level, --tsa, --fallback (teken-cli-ltv.c) */
@@ -207,9 +209,9 @@ teken_cli_sign (int    argc,
     status = usage_error (context, _("Name the signed file with -o OUT"));
   else if (o.inputs == NULL || g_strv_length (o.inputs) != 1)
     status = usage_error (context, _("Give exactly one PDF to sign"));
-  else if ((o.page != 0) != (o.rect != NULL))
+  else if ((o.page != G_MININT) != (o.rect != NULL))
     status = usage_error (context, _("A visible signature needs both --page N and --rect X,Y,W,H"));
-  else if (o.page < 0 || (o.page == 0 && o.rect != NULL))
+  else if (o.page != G_MININT && o.page < 1)
     status = usage_error (context, _("Pages are counted from 1"));
   else if (o.rect != NULL && !parse_rect (o.rect, rect))
     status = usage_error (context, _("--rect takes four numbers X,Y,W,H with a positive width and height"));
@@ -229,6 +231,7 @@ teken_cli_sign (int    argc,
   status = TEKEN_CLI_EXIT_FAILED;
   /* everything that can be checked without the key first, so no passphrase is asked in vain */
   if (configure_signer (signer, &o, rect, &error) &&
+      teken_signer_check_input (signer, o.inputs[0], o.output, &error) &&
       (key = open_key (&o, &error)) != NULL)
     {
       teken_signer_set_key (signer, key);

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "teken-verifier.h"
+#include "teken-revocation.h"
 
 static int
 exit_rank (int code)
@@ -403,6 +404,7 @@ teken_cli_verify (int    argc,
                   char **argv)
 {
   gboolean json = FALSE, no_default = FALSE, system_trust = FALSE, no_dss = FALSE;
+  gboolean offline = FALSE;
   g_auto(GStrv) trust_files = NULL;
   g_auto(GStrv) files = NULL;
   g_autofree char *at = NULL;
@@ -417,6 +419,8 @@ teken_cli_verify (int    argc,
     { "no-dss", 0, 0, G_OPTION_ARG_NONE, &no_dss,
       N_("Ignore certificates stored in the document’s validation data"), NULL },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("Validate as of this time (ISO 8601)"), N_("TIME") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
+      N_("Check revocation only with data in the document and the cache, never online"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE…") },
     { NULL }
   };
@@ -463,6 +467,13 @@ teken_cli_verify (int    argc,
       }
   teken_verifier_set_trust_store (verifier, store);
   teken_verifier_set_use_dss (verifier, !no_dss);
+  /* Revocation (docs/ltv.md): online with a cache unless --offline; TEKEN_OFFLINE=1 does the same. */
+  {
+    g_autoptr(TekenRevocationChecker) checker = teken_revocation_checker_new (NULL);
+
+    teken_revocation_checker_set_offline (checker, offline || g_strcmp0 (g_getenv ("TEKEN_OFFLINE"), "1") == 0);
+    teken_verifier_set_revocation_checker (verifier, checker);
+  }
 
   if (json)
     {

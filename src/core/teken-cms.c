@@ -168,15 +168,11 @@ set_signature_algorithm (TekenCmsBuilder  *self,
 {
   const EVP_MD *md = teken_digest_get_md (self->digest);
   X509_ALGOR *alg = NULL;
-  X509_ALGOR *dig = NULL;
   ASN1_STRING *params;
   int nid;
 
-  CMS_SignerInfo_get0_algs (self->si, NULL, NULL, &dig, &alg);
-  /* digestAlgorithm with an explicit NULL parameter, as NSS writes it (RFC 5754 allows both) */
-  if (self->scheme != TEKEN_SIGN_SCHEME_EDDSA &&
-      !X509_ALGOR_set0 (dig, OBJ_nid2obj (EVP_MD_get_type (md)), V_ASN1_NULL, NULL))
-    return set_openssl_error (error, _("Could not build the signature"));
+  /* digestAlgorithm stays as OpenSSL sets it: SHA-2 with absent parameters (RFC 5754 §2) */
+  CMS_SignerInfo_get0_algs (self->si, NULL, NULL, NULL, &alg);
   switch (self->scheme)
     {
     case TEKEN_SIGN_SCHEME_RSA_PKCS1:

@@ -579,18 +579,34 @@ smtp_starttls (Smtp          *s,
   return TRUE;
 }
 
+/* A header value: line breaks (header injection) become spaces; non-ASCII becomes an RFC 2047 word. */
 static char *
 encode_header (const char *text)
 {
+  g_autofree char *flat = g_strdelimit (g_strdup (text), "\r\n", ' ');
   g_autofree char *b64 = NULL;
 
-  for (const char *p = text; *p; p++)
+  for (const char *p = flat; *p; p++)
     if ((guchar) *p >= 0x80)
       {
-        b64 = g_base64_encode ((const guchar *) text, strlen (text));
+        b64 = g_base64_encode ((const guchar *) flat, strlen (flat));
         return g_strdup_printf ("=?UTF-8?B?%s?=", b64);
       }
-  return g_strdup (text);
+  return g_steal_pointer (&flat);
+}
+
+/* RFC 5322 date, independent of the locale. */
+static char *
+mail_date (void)
+{
+  static const char * const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+  static const char * const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *rest = g_date_time_format (now, "%Y %H:%M:%S %z");
+
+  return g_strdup_printf ("%s, %02d %s %s", days[g_date_time_get_day_of_week (now) - 1],
+                          g_date_time_get_day_of_month (now), months[g_date_time_get_month (now) - 1], rest);
 }
 
 static void
@@ -618,13 +634,12 @@ build_mime (TekenDeliveryMessage *msg,
   g_autofree char *boundary = g_strdup_printf ("teken-%s", msg->key);
   g_autofree char *subject = encode_header (msg->subject);
   g_autofree char *message_id = teken_delivery_message_id_for_key (msg->key);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%a, %d %b %Y %H:%M:%S %z");
+  g_autofree char *date = mail_date ();
   g_autoptr(GBytes) text = g_bytes_new (msg->body, strlen (msg->body));
 
   g_string_append_printf (m, "From: %s\r\n", from);
   g_string_append_printf (m, "To: %s\r\n", to);
-  if (msg->email != NULL)
+  if (msg->email != NULL && strpbrk (msg->email, "\r\n<>\" ") == NULL)
     {
       g_autofree char *name = msg->name != NULL ? encode_header (msg->name) : g_strdup ("");
       g_string_append_printf (m, "Reply-To: %s <%s>\r\n", name, msg->email);
@@ -761,6 +776,12 @@ send_smtp (TekenDelivery         *self,
       /* translators: %s is the configured value; starttls and tls are not translated */
       g_set_error (error, TEKEN_DELIVERY_ERROR, TEKEN_DELIVERY_ERROR_CONFIG,
                    _("Unknown SMTP security “%s”; use starttls or tls (plain text is never used)"), security);
+      return NULL;
+    }
+  if (strpbrk (from, "\r\n<> ") != NULL || strpbrk (to, "\r\n<>") != NULL)
+    {
+      g_set_error_literal (error, TEKEN_DELIVERY_ERROR, TEKEN_DELIVERY_ERROR_CONFIG,
+                           _("The “from” or “to” address in the [smtp] group of teken.conf is not a plain address"));
       return NULL;
     }
   implicit_tls = g_strcmp0 (security, "tls") == 0;

@@ -26,9 +26,6 @@ TekenIdentity          *teken_identity_new_token          (const TekenPkcs11Toke
 const TekenPkcs11Token *teken_identity_get_token          (TekenIdentity           *self);
 GBytes                 *teken_identity_get_object_id      (TekenIdentity           *self);
 const char             *teken_identity_get_object_label   (TekenIdentity           *self);
-/* Re-reads the token's PIN flags (cheap C_GetTokenInfo); FALSE + TOKEN_REMOVED when it is gone. */
-gboolean                teken_identity_refresh_pin_state  (TekenIdentity           *self,
-                                                           GError                 **error);
 
 /* Certificate (then chain) as PEM text: the keyring's "certificates" attribute. */
 char                   *teken_identity_dup_certificates_pem (TekenIdentity         *self);

@@ -864,12 +864,19 @@ static void
 drop_identity (TekenIdentityStore *self,
                TekenIdentity      *identity)
 {
-  guint position;
+  GListModel *model = G_LIST_MODEL (self->identities);
 
-  if (g_list_store_find (self->identities, identity, &position))
+  /* By id: after a refresh the model holds new objects for the same identities. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_list_store_remove (self->identities, position);
-      g_signal_emit (self, signals[SIGNAL_IDENTITIES_CHANGED], 0);
+      g_autoptr(TekenIdentity) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (teken_identity_get_id (item), teken_identity_get_id (identity)))
+        {
+          g_list_store_remove (self->identities, i);
+          g_signal_emit (self, signals[SIGNAL_IDENTITIES_CHANGED], 0);
+          return;
+        }
     }
 }
 

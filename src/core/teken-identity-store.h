@@ -78,7 +78,8 @@ GListModel         *teken_identity_store_get_identities   (TekenIdentityStore  *
 
 /*
  * By id as teken_identity_get_id() gives it, or by any RFC 7512 pkcs11: URI that matches
- * exactly one token identity (e.g. "pkcs11:token=teken-test;id=%01"). transfer none.
+ * exactly one token identity (e.g. "pkcs11:token=teken-test;id=%01"). transfer none: valid until
+ * the next refresh replaces the model's objects (take a reference to keep it longer).
  * Errors: INVALID_ID (unparsable URI), NOT_FOUND (no match, or an ambiguous URI: the message says so).
  */
 TekenIdentity      *teken_identity_store_lookup           (TekenIdentityStore  *self,

@@ -522,6 +522,8 @@ teken_identity_refresh_pin_state (TekenIdentity  *self,
 {
   g_autoptr(TekenPkcs11Token) token = NULL;
 
+  g_return_val_if_fail (TEKEN_IS_IDENTITY (self), FALSE);
+
   if (self->token == NULL)
     return TRUE;
   token = teken_pkcs11_token_copy (self->token);

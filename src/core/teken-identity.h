@@ -110,6 +110,12 @@ const char         *teken_identity_get_path           (TekenIdentity       *self
 TekenIdentitySecretKind teken_identity_get_secret_kind (TekenIdentity      *self);
 TekenPinState       teken_identity_get_pin_state      (TekenIdentity       *self);
 /*
+ * TOKEN: re-reads the PIN state from the token (one C_GetTokenInfo; call it right before asking
+ * for the PIN). FALSE + TEKEN_IDENTITY_ERROR_TOKEN_REMOVED when the token is gone. TRUE for others.
+ */
+gboolean            teken_identity_refresh_pin_state  (TekenIdentity       *self,
+                                                       GError             **error);
+/*
  * A translated prompt for the secret open_key needs, with the PIN state when it matters:
  * "PIN for token “teken-test” (one try left before it locks)". NULL when no secret is needed.
  */

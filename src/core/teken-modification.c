@@ -742,6 +742,45 @@ field_locked (const TekenModificationPermissions *perms,
   return FALSE;
 }
 
+/* The fully qualified name (parents' /T joined with "."), as FieldMDP lists fields. */
+static char *
+full_field_name (TekenPdfDocument *doc,
+                 TekenPdfObject   *field)
+{
+  g_autoptr(TekenPdfObject) cur = teken_pdf_object_ref (field);
+  GString *name = g_string_new (NULL);
+
+  for (int i = 0; i < 32 && cur != NULL && teken_pdf_object_get_kind (cur) == TEKEN_PDF_DICT; i++)
+    {
+      TekenPdfObject *t = teken_pdf_dict_get (cur, "T");
+      TekenPdfObject *parent = teken_pdf_dict_get (cur, "Parent");
+      TekenPdfObject *next;
+
+      if (t != NULL)
+        {
+          g_autofree char *part = teken_pdf_object_get_text (t);
+
+          if (part != NULL)
+            {
+              if (name->len > 0)
+                g_string_prepend_c (name, '.');
+              g_string_prepend (name, part);
+            }
+        }
+      if (parent == NULL)
+        break;
+      next = teken_pdf_document_resolve (doc, parent, NULL);
+      g_clear_pointer (&cur, teken_pdf_object_unref);
+      cur = next;
+    }
+  if (name->len == 0)
+    {
+      g_string_free (name, TRUE);
+      return NULL;
+    }
+  return g_string_free (name, FALSE);
+}
+
 static gboolean
 check_form_field (Compare        *cmp,
                   TekenPdfObject *old_obj,
@@ -749,12 +788,10 @@ check_form_field (Compare        *cmp,
 {
   static const char * const keys[] = { "V", "AP", "AS", NULL };
   g_autofree char *name = NULL;
-  TekenPdfObject *t = teken_pdf_dict_get (new_obj, "T");
 
   if (old_obj == NULL || cmp->perms->docmdp_p < 2)
     return FALSE;  /* new fields are not form filling; without certification no filling after signing */
-  if (t != NULL)
-    name = teken_pdf_object_get_text (t);
+  name = full_field_name (cmp->new_doc, new_obj);
   if (field_locked (cmp->perms, name))
     return FALSE;
   return only_keys_differ (old_obj, new_obj, keys);
@@ -853,6 +890,23 @@ compare_catalogs (Compare *cmp,
   new_cat = teken_pdf_document_get_catalog (cmp->new_doc, &new_num, NULL);
   if (old_num == new_num)
     return;  /* judged as an object */
+  for (guint i = 0; cmp->changes != NULL && i < cmp->changes->len; i++)
+    {
+      TekenChange *c = g_ptr_array_index (cmp->changes, i);
+
+      /* Already recorded as an added object: give it the explanation. */
+      if (c->object_number == new_num && c->role == TEKEN_CHANGE_ROLE_CATALOG)
+        {
+          gboolean ok = old_cat != NULL && new_cat != NULL && check_catalog (cmp, old_cat, new_cat);
+
+          c->allowed = c->allowed && ok;
+          if (!c->allowed)
+            cmp->disallowed = TRUE;
+          g_free (c->detail);
+          c->detail = g_strdup (_("The document catalog was replaced"));
+          return;
+        }
+    }
   record (cmp, new_num, 0, TEKEN_CHANGE_ROLE_CATALOG,
           old_cat != NULL && new_cat != NULL && check_catalog (cmp, old_cat, new_cat), TRUE, revision,
           _("The document catalog was replaced"));

@@ -176,6 +176,9 @@ corrupt (GError     **error,
   return FALSE;
 }
 
+static TekenReport *load_report (TekenOutboxEntry  *entry,
+                                 GError           **error);
+
 static GDateTime *
 member_time (JsonObject *obj,
              const char *name)
@@ -756,6 +759,16 @@ teken_outbox_queue (TekenOutbox  *self,
       close (fd);
       return TRUE;   /* interrupted: it is due already and keeps its key */
     }
+  if (entry->state == TEKEN_OUTBOX_STATE_DRAFT)
+    {
+      /* A draft may be incomplete; only a valid report is queued. */
+      g_autoptr(TekenReport) report = load_report (entry, error);
+      if (report == NULL || !teken_report_check (report, error))
+        {
+          close (fd);
+          return FALSE;
+        }
+    }
   g_clear_pointer (&entry->next_attempt, g_date_time_unref);
   entry_transition (entry, TEKEN_OUTBOX_STATE_QUEUED, NULL);
   ok = entry_save (entry, error);
@@ -899,6 +912,47 @@ build_message (TekenOutboxEntry  *entry,
   return g_steal_pointer (&msg);
 }
 
+/* The entry's report with its attachments, as written by add(). */
+static TekenReport *
+load_report (TekenOutboxEntry  *entry,
+             GError           **error)
+{
+  g_autofree char *report_path = g_build_filename (entry->dir, "report.json", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(TekenReport) report = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list = NULL;
+  JsonObject *obj;
+
+  if (!g_file_get_contents (report_path, &json, NULL, error))
+    return NULL;
+  report = teken_report_new_from_json_data (json, -1, error);
+  if (report == NULL)
+    return NULL;
+  root = json_from_string (json, NULL);
+  obj = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (obj != NULL && json_object_has_member (obj, "attachments") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, "attachments")))
+    list = json_object_get_array_member (obj, "attachments");
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *a = json_array_get_object_element (list, i);
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(TekenReportAttachment) attachment = NULL;
+
+      if (a == NULL)
+        return corrupt (error, report_path, "attachments"), NULL;
+      name = g_strdup_printf ("%02u-%s", i + 1, json_object_get_string_member_with_default (a, "filename", ""));
+      path = g_build_filename (entry->dir, "attachments", name, NULL);
+      attachment = teken_report_attachment_new_from_file (path, json_object_get_string_member_with_default (a, "role", "other"),
+                                                          error);
+      if (attachment == NULL || !teken_report_add_attachment (report, attachment, error))
+        return NULL;
+    }
+  return g_steal_pointer (&report);
+}
+
 static gboolean
 may_send (TekenOutboxEntry  *entry,
           gboolean           force,
@@ -918,6 +972,10 @@ may_send (TekenOutboxEntry  *entry,
                            _("The report is not due yet; use retry to send it now"));
       return FALSE;
     case TEKEN_OUTBOX_STATE_DRAFT:
+      /* Queuing checks the report; a draft never leaves unchecked. */
+      g_set_error_literal (error, TEKEN_OUTBOX_ERROR, TEKEN_OUTBOX_ERROR_STATE,
+                           _("The report is a draft; queue it first"));
+      return FALSE;
     case TEKEN_OUTBOX_STATE_FAILED:
     default:
       if (force)

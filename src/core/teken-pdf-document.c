@@ -21,6 +21,7 @@
 #define MAX_OBJECT_NUMBER (8u << 20)
 #define MAX_STREAM_LENGTH (256u << 20)
 #define MAX_OBJSTM_SIZE (16u << 20)
+#define MAX_XREF_STREAM_SIZE (16u << 20)
 #define MAX_OBJSTM_CACHE 4
 #define MAX_LOADING_DEPTH 32
 #define MAX_REFERENCE_CHAIN 32
@@ -1071,7 +1072,8 @@ parse_xref_stream_entries (TekenPdfObject *stream,
       (index = xref_stream_index (teken_pdf_stream_get_dict (stream), &total)) == NULL)
     return set_xref_damaged (error);
 
-  data = teken_pdf_stream_decode (stream, total * layout.row + 4096, error);
+  /* Sized by /Index, and capped: a small compressed stream must not claim millions of entries. */
+  data = teken_pdf_stream_decode (stream, MIN (total * layout.row + 4096, MAX_XREF_STREAM_SIZE), error);
   if (data == NULL)
     return FALSE;
   p = g_bytes_get_data (data, &len);

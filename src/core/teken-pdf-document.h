@@ -112,7 +112,10 @@ GBytes           *teken_pdf_document_read_bytes       (TekenPdfDocument  *self,
                                                        gsize              len,
                                                        GError           **error);
 
-/* The newest trailer (for a hybrid/xref-stream file: the merged trailer dictionary); transfer none. */
+/* The newest trailer (for a hybrid/xref-stream file: the merged trailer dictionary); transfer none.
+ * (pdf helper:) a copy of the newest section's dictionary without the keys that only describe
+ * that section (/Type /Length /Filter /DecodeParms /W /Index /XRefStm /Prev), with /Root /Info
+ * /ID /Encrypt taken from older sections when the newest lacks them. */
 TekenPdfObject   *teken_pdf_document_get_trailer      (TekenPdfDocument  *self);
 TekenPdfXrefKind  teken_pdf_document_get_xref_kind    (TekenPdfDocument  *self);
 /* Addition (pdf helper): TRUE when the newest section is an xref stream or a hybrid table with

@@ -1412,7 +1412,11 @@ apply_predictor (GByteArray           *data,
     return NULL;
   row_len = ((gsize) p.colors * p.bpc * p.columns + 7) / 8;
   if (p.predictor >= 10)
-    return undo_png_predictor (data, &p, row_len);
+    {
+      /* Rows longer than the data cannot be complete: never allocate for more than is there. */
+      row_len = MAX (1, MIN (row_len, data->len));
+      return undo_png_predictor (data, &p, row_len);
+    }
   if (p.predictor == 2)
     return undo_tiff_predictor (data, &p, row_len);
   return g_byte_array_ref (data);

@@ -678,3 +678,72 @@ teken_report_letter_sign (GBytes                            *pdf,
     return NULL;
   return g_bytes_new_take (g_steal_pointer (&data), len);
 }
+
+typedef struct
+{
+  GBytes *pdf;
+  TekenKey *key;
+  TekenReportLetterStampArea area;
+  gboolean has_area;
+  char *reason;
+  char *location;
+} SignData;
+
+static void
+sign_data_free (SignData *d)
+{
+  g_bytes_unref (d->pdf);
+  g_object_unref (d->key);
+  g_free (d->reason);
+  g_free (d->location);
+  g_free (d);
+}
+
+static void
+sign_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SignData *d = task_data;
+  GError *error = NULL;
+  GBytes *result = teken_report_letter_sign (d->pdf, d->key, d->has_area ? &d->area : NULL, d->reason,
+                                             d->location, cancellable, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+teken_report_letter_sign_async (GBytes                            *pdf,
+                                TekenKey                          *key,
+                                const TekenReportLetterStampArea  *stamp_area,
+                                const char                        *reason,
+                                const char                        *location,
+                                GCancellable                      *cancellable,
+                                GAsyncReadyCallback                callback,
+                                gpointer                           user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  SignData *d = g_new0 (SignData, 1);
+
+  d->pdf = g_bytes_ref (pdf);
+  d->key = g_object_ref (key);
+  d->has_area = stamp_area != NULL;
+  if (stamp_area != NULL)
+    d->area = *stamp_area;
+  d->reason = g_strdup (reason);
+  d->location = g_strdup (location);
+  g_task_set_source_tag (task, teken_report_letter_sign_async);
+  g_task_set_task_data (task, d, (GDestroyNotify) sign_data_free);
+  g_task_run_in_thread (task, sign_thread);
+}
+
+GBytes *
+teken_report_letter_sign_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -72,6 +72,18 @@ GBytes *teken_report_letter_sign (GBytes                            *pdf,
                                   GCancellable                      *cancellable,
                                   GError                           **error);
 
+/* The same in a worker thread (for UIs); `pdf`, `key` and `stamp_area` are copied or referenced. */
+void    teken_report_letter_sign_async  (GBytes                            *pdf,
+                                         TekenKey                          *key,
+                                         const TekenReportLetterStampArea  *stamp_area,
+                                         const char                        *reason,
+                                         const char                        *location,
+                                         GCancellable                      *cancellable,
+                                         GAsyncReadyCallback                callback,
+                                         gpointer                           user_data);
+GBytes *teken_report_letter_sign_finish (GAsyncResult                      *result,
+                                         GError                           **error);
+
 /* The letter's file name in the outbox and in packages, e.g. "surat-pembaruan.pdf". */
 const char *teken_report_letter_get_filename (TekenReportKind kind);
 

@@ -47,6 +47,9 @@ struct _TekenSigner
   char *qr_text;
   gboolean demo;
   GDateTime *signing_time;
+  TekenSignerCmsHook cms_hook;
+  gpointer cms_hook_data;
+  GDestroyNotify cms_hook_destroy;
 };
 
 G_DEFINE_FINAL_TYPE (TekenSigner, teken_signer, G_TYPE_OBJECT)
@@ -107,6 +110,8 @@ teken_signer_finalize (GObject *object)
   g_free (self->image_path);
   g_free (self->qr_text);
   g_clear_pointer (&self->signing_time, g_date_time_unref);
+  if (self->cms_hook_destroy != NULL)
+    self->cms_hook_destroy (self->cms_hook_data);
 
   G_OBJECT_CLASS (teken_signer_parent_class)->finalize (object);
 }
@@ -294,6 +299,21 @@ teken_signer_set_signing_time (TekenSigner *self,
   g_clear_pointer (&self->signing_time, g_date_time_unref);
   if (time != NULL)
     self->signing_time = g_date_time_ref (time);
+}
+
+void
+teken_signer_set_cms_hook (TekenSigner        *self,
+                           TekenSignerCmsHook  hook,
+                           gpointer            user_data,
+                           GDestroyNotify      destroy)
+{
+  g_return_if_fail (TEKEN_IS_SIGNER (self));
+
+  if (self->cms_hook_destroy != NULL)
+    self->cms_hook_destroy (self->cms_hook_data);
+  self->cms_hook = hook;
+  self->cms_hook_data = user_data;
+  self->cms_hook_destroy = destroy;
 }
 
 /* --- helpers --- */
@@ -1095,6 +1115,8 @@ make_cms (Job           *job,
   teken_cms_builder_set_signing_time (builder, job->time);
   if (!teken_cms_builder_sign (builder, digest, digest_len, cancellable, error))
     return NULL;
+  if (self->cms_hook != NULL && !self->cms_hook (builder, cancellable, self->cms_hook_data, error))
+    return NULL;
   return teken_cms_builder_serialize (builder, error);
 }
 
@@ -1164,6 +1186,23 @@ open_document (Job         *job,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+teken_signer_check_input (TekenSigner  *self,
+                          const char   *input,
+                          const char   *output,
+                          GError      **error)
+{
+  Job job = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (TEKEN_IS_SIGNER (self), FALSE);
+  g_return_val_if_fail (input != NULL && output != NULL, FALSE);
+
+  ok = check_files (input, output, error) && open_document (&job, input, error);
+  job_clear (&job);
+  return ok;
 }
 
 static void

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "teken-cms.h"
 #include "teken-key.h"
 #include "teken-pdf-document.h"
 
@@ -33,6 +34,15 @@ typedef enum
 /* fraction: 0.0 … 1.0 of the work done. */
 typedef void (*TekenSignerProgressFunc) (double   fraction,
                                          gpointer user_data);
+
+/* Runs in the signing thread after the signature value exists and before the CMS is
+ * serialised into /Contents, e.g. to add an RFC 3161 timestamp token over
+ * teken_cms_builder_get_signature_value() with teken_cms_builder_add_unsigned_attribute().
+ * The reserved /Contents leaves room for about 8 KiB of such attributes. */
+typedef gboolean (*TekenSignerCmsHook) (TekenCmsBuilder  *builder,
+                                        GCancellable     *cancellable,
+                                        gpointer          user_data,
+                                        GError          **error);
 
 /*
  * Signs a PDF with PAdES as an incremental update: a signature field (new, or an existing
@@ -90,10 +100,21 @@ void         teken_signer_set_qr_text       (TekenSigner     *self,
 /* "DEMO — TIDAK SAH" on the stamp. */
 void         teken_signer_set_demo          (TekenSigner     *self,
                                              gboolean         demo);
+void         teken_signer_set_cms_hook      (TekenSigner     *self,
+                                             TekenSignerCmsHook hook,
+                                             gpointer         user_data,
+                                             GDestroyNotify   destroy);
 /* Default: the current local time when signing. */
 void         teken_signer_set_signing_time  (TekenSigner     *self,
                                              GDateTime       *time);
 
+/* The checks sign_file makes before it needs the key (output is not the input, the input is
+ * a readable, unencrypted PDF), so that a front end can refuse a file before asking for a
+ * passphrase or PIN. */
+gboolean     teken_signer_check_input       (TekenSigner              *self,
+                                             const char               *input,
+                                             const char               *output,
+                                             GError                  **error);
 gboolean     teken_signer_sign_file         (TekenSigner              *self,
                                              const char               *input,
                                              const char               *output,
@@ -101,7 +122,8 @@ gboolean     teken_signer_sign_file         (TekenSigner              *self,
                                              TekenSignerProgressFunc   progress,
                                              gpointer                  progress_data,
                                              GError                  **error);
-/* Runs sign_file in a worker thread; progress is called in the caller's thread-default main context. */
+/* Runs sign_file in a worker thread; progress is called in the caller's thread-default main
+ * context. Do not change the signer's options until it finishes. */
 void         teken_signer_sign_file_async   (TekenSigner              *self,
                                              const char               *input,
                                              const char               *output,

@@ -15,6 +15,7 @@
 #include <openssl/rsa.h>
 
 #include "teken-modification.h"
+#include "teken-ltv-check.h"
 
 #define CHUNK_SIZE (1024 * 1024)
 #define MAX_FIELD_DEPTH 32
@@ -33,6 +34,7 @@ struct _TekenVerifier
   GDateTime *validation_time;
   gboolean use_dss;
   GMutex lock;
+  TekenRevocationChecker *revocation_checker;   /* long-term validation (ltv helper); NULL: offline */
 };
 
 G_DEFINE_FINAL_TYPE (TekenVerifier, teken_verifier, G_TYPE_OBJECT)
@@ -133,6 +135,7 @@ teken_verifier_finalize (GObject *object)
   g_clear_pointer (&self->validation_time, g_date_time_unref);
   g_mutex_clear (&self->lock);
 
+  g_clear_object (&self->revocation_checker);
   G_OBJECT_CLASS (teken_verifier_parent_class)->finalize (object);
 }
 
@@ -268,6 +271,16 @@ gboolean
 teken_verifier_get_use_dss (TekenVerifier *self)
 {
   return self->use_dss;
+}
+
+void
+teken_verifier_set_revocation_checker (TekenVerifier          *self,
+                                       TekenRevocationChecker *checker)
+{
+  g_return_if_fail (TEKEN_IS_VERIFIER (self));
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->revocation_checker, checker);
+  g_mutex_unlock (&self->lock);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -857,7 +870,7 @@ find_revision (SigWork *w,
         continue;
       if (w->signed_length == end)
         found = TRUE;
-      else if (w->signed_length < end && end - w->signed_length <= 2)
+      else if (w->signed_length >= 5 && w->signed_length < end && end - w->signed_length <= 2)
         {
           /* The signer stopped right after "%%EOF", before its end-of-line. */
           g_autoptr(GBytes) tail = teken_pdf_document_read_bytes (run->doc, w->signed_length - 5, end - w->signed_length + 5, NULL);
@@ -1736,10 +1749,87 @@ check_trust (SigWork         *w,
     }
 }
 
+/* Long-term validation (functions in teken-ltv-check.c, ltv helper): the signature time stamp
+ * becomes the signing time when valid; revocation from the DSS, adbe-revocationInfoArchival or
+ * online (when a revocation checker is set). */
+static TekenTimestampCheck *
+ltv_check_timestamp (SigWork *w,
+                     Run     *run)
+{
+  g_autoptr(X509_STORE) store = teken_trust_store_create_x509_store (run->store, NULL);
+  g_autoptr(TekenX509Stack) extra = teken_trust_store_dup_intermediates (run->store);
+  TekenTimestampCheck *ts;
+
+  if (w->kind != SIG_KIND_CMS || w->si == NULL || store == NULL)
+    return NULL;
+  ts = teken_ltv_check_signature_timestamp (w->si, store, extra);
+  if (ts == NULL)
+    return NULL;
+  teken_signature_result_set_timestamp (w->result, ts->time, ts->tsa_name,
+                                        ts->status == TEKEN_LTV_CHECK_VALID ? TEKEN_SIGNATURE_STATUS_VALID :
+                                        ts->status == TEKEN_LTV_CHECK_INVALID ? TEKEN_SIGNATURE_STATUS_INVALID :
+                                        TEKEN_SIGNATURE_STATUS_INDETERMINATE);
+  if (ts->status == TEKEN_LTV_CHECK_VALID && ts->time != NULL)
+    teken_signature_result_set_signing_time (w->result, ts->time, TEKEN_TIME_SOURCE_TIMESTAMP);
+  else
+    add_reason (w, TEKEN_SIGNATURE_REASON_TIMESTAMP_INVALID);
+  return ts;
+}
+
+static void
+ltv_check_revocation (SigWork             *w,
+                      Run                 *run,
+                      X509                *signer,
+                      STACK_OF (X509)     *certs,
+                      TekenTimestampCheck *ts)
+{
+  g_autoptr(TekenDss) dss = run->use_dss ? teken_dss_read (run->doc, NULL) : NULL;
+  g_autoptr(TekenX509Stack) pool = teken_trust_store_dup_intermediates (run->store);
+  g_autoptr(TekenRevocationCheck) rc = NULL;
+  g_autoptr(TekenRevocationChecker) checker = NULL;
+  GPtrArray *anchors = teken_trust_store_get_anchors (run->store);
+  gboolean timestamped = ts != NULL && ts->status == TEKEN_LTV_CHECK_VALID;
+
+  if (w->kind != SIG_KIND_CMS)
+    return;
+  for (int i = 0; i < sk_X509_num (certs); i++)
+    {
+      X509_up_ref (sk_X509_value (certs, i));
+      sk_X509_push (pool, sk_X509_value (certs, i));
+    }
+  for (guint i = 0; i < anchors->len; i++)
+    {
+      X509 *cert = teken_cert_info_get_x509 (g_ptr_array_index (anchors, i));
+
+      X509_up_ref (cert);
+      sk_X509_push (pool, cert);
+    }
+  g_mutex_lock (&run->verifier->lock);
+  if (run->verifier->revocation_checker)
+    checker = g_object_ref (run->verifier->revocation_checker);
+  g_mutex_unlock (&run->verifier->lock);
+
+  rc = teken_ltv_check_revocation (signer, pool, dss, w->si, ts ? ts->certs : NULL,
+                                   teken_signature_result_get_signing_time (w->result),
+                                   timestamped, checker, run->cancellable);
+  if (rc->status == TEKEN_LTV_REVOCATION_NOT_CHECKED)
+    return;
+  teken_signature_result_set_revocation (w->result,
+                                         rc->status == TEKEN_LTV_REVOCATION_GOOD ? TEKEN_REVOCATION_STATUS_GOOD :
+                                         rc->status == TEKEN_LTV_REVOCATION_REVOKED ? TEKEN_REVOCATION_STATUS_REVOKED :
+                                         TEKEN_REVOCATION_STATUS_UNKNOWN,
+                                         rc->embedded ? TEKEN_REVOCATION_SOURCE_EMBEDDED : TEKEN_REVOCATION_SOURCE_ONLINE,
+                                         rc->time);
+  if (rc->status == TEKEN_LTV_REVOCATION_REVOKED && rc->revoked_before_signing)
+    add_reason (w, TEKEN_SIGNATURE_REASON_CERTIFICATE_REVOKED);
+  teken_signature_result_set_ltv (w->result, rc->ltv && timestamped);
+}
+
 static void
 verify_crypto (SigWork *w,
                Run     *run)
 {
+  g_autoptr(TekenTimestampCheck) ltv_ts = NULL;
   g_autoptr(TekenX509Stack) certs = NULL;
   X509 *signer;
 
@@ -1796,6 +1886,13 @@ verify_crypto (SigWork *w,
         verify_signer_info (w, signer, econtent_digest, econtent_len, md);
         if (!imprint_ok)
           teken_signature_result_set_integrity (w->result, FALSE);
+        if (w->kind == SIG_KIND_PKCS7_SHA1)
+          {
+            /* The document itself is only protected by SHA-1, whatever the CMS uses. */
+            teken_signature_result_set_format (w->result, teken_signature_result_get_subfilter (w->result), "SHA-1",
+                                               teken_signature_result_get_signature_algorithm (w->result), NULL);
+            add_reason (w, TEKEN_SIGNATURE_REASON_WEAK_DIGEST);
+          }
         if (w->kind == SIG_KIND_RFC3161)
           {
             g_autoptr(GDateTime) gen_time = asn1_time_to_datetime (TS_TST_INFO_get_time (w->tst));
@@ -1830,11 +1927,78 @@ verify_crypto (SigWork *w,
         }
     }
 
+  ltv_ts = ltv_check_timestamp (w, run);
   check_trust (w, run, signer, certs);
+  ltv_check_revocation (w, run, signer, certs, ltv_ts);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* After signing */
+
+/* FieldMDP (ISO 32000-1 §12.8.2.4): the signature's /Reference transform, or the field's /Lock,
+ * names the form fields this signature locks. */
+static void
+apply_fieldmdp_params (Run                          *run,
+                       TekenPdfObject               *params,
+                       TekenModificationPermissions *perms)
+{
+  g_autoptr(TekenPdfObject) action = NULL;
+  g_autoptr(TekenPdfObject) fields = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  if (params == NULL || teken_pdf_object_get_kind (params) != TEKEN_PDF_DICT)
+    return;
+  action = teken_pdf_document_lookup (run->doc, params, "Action", NULL);
+  fields = teken_pdf_document_lookup (run->doc, params, "Fields", NULL);
+  for (guint i = 0; fields != NULL && teken_pdf_object_get_kind (fields) == TEKEN_PDF_ARRAY &&
+       i < MIN (teken_pdf_array_get_length (fields), 10000); i++)
+    {
+      g_autofree char *name = teken_pdf_object_get_text (teken_pdf_array_get (fields, i));
+
+      if (name != NULL)
+        g_strv_builder_add (names, name);
+    }
+  perms->fieldmdp_present = TRUE;
+  if (teken_pdf_object_is_name (action, "Include"))
+    {
+      g_strfreev (perms->fieldmdp_include);
+      perms->fieldmdp_include = g_strv_builder_end (names);
+    }
+  else if (teken_pdf_object_is_name (action, "Exclude"))
+    {
+      g_strfreev (perms->fieldmdp_exclude);
+      perms->fieldmdp_exclude = g_strv_builder_end (names);
+    }
+  else
+    perms->fieldmdp_all = TRUE;  /* /All, or anything unknown: lock everything */
+}
+
+static void
+read_fieldmdp (SigWork                      *w,
+               Run                          *run,
+               TekenModificationPermissions *perms)
+{
+  g_autoptr(TekenPdfObject) refs = teken_pdf_document_lookup (run->doc, w->sig, "Reference", NULL);
+  g_autoptr(TekenPdfObject) lock = teken_pdf_document_lookup (run->doc, w->field, "Lock", NULL);
+
+  for (guint i = 0; refs != NULL && teken_pdf_object_get_kind (refs) == TEKEN_PDF_ARRAY &&
+       i < teken_pdf_array_get_length (refs); i++)
+    {
+      g_autoptr(TekenPdfObject) ref = teken_pdf_document_resolve (run->doc, teken_pdf_array_get (refs, i), NULL);
+      g_autoptr(TekenPdfObject) method = NULL;
+      g_autoptr(TekenPdfObject) params = NULL;
+
+      if (ref == NULL || teken_pdf_object_get_kind (ref) != TEKEN_PDF_DICT)
+        continue;
+      method = teken_pdf_document_lookup (run->doc, ref, "TransformMethod", NULL);
+      if (!teken_pdf_object_is_name (method, "FieldMDP"))
+        continue;
+      params = teken_pdf_document_lookup (run->doc, ref, "TransformParams", NULL);
+      apply_fieldmdp_params (run, params, perms);
+    }
+  if (lock != NULL)
+    apply_fieldmdp_params (run, lock, perms);
+}
 
 static void
 analyze_changes (SigWork *w,
@@ -1848,6 +2012,7 @@ analyze_changes (SigWork *w,
   if (!w->have_range || w->broken)
     return;
   perms.docmdp_p = run->docmdp_p;
+  read_fieldmdp (w, run, &perms);
   if (!teken_modification_analyze (run->doc, w->signed_length, &perms, &level, changes,
                                    run->cancellable, &error))
     {
@@ -1856,6 +2021,8 @@ analyze_changes (SigWork *w,
       g_ptr_array_add (changes, teken_change_copy (&change));
       level = TEKEN_MODIFICATION_DISALLOWED;
     }
+  g_clear_pointer (&perms.fieldmdp_include, g_strfreev);
+  g_clear_pointer (&perms.fieldmdp_exclude, g_strfreev);
   teken_signature_result_set_modifications (w->result, level, changes);
   if (level == TEKEN_MODIFICATION_DISALLOWED)
     add_reason (w, TEKEN_SIGNATURE_REASON_MODIFIED_DISALLOWED);

@@ -59,6 +59,11 @@ GDateTime           *teken_verifier_get_validation_time (TekenVerifier        *s
 void                 teken_verifier_set_use_dss         (TekenVerifier        *self,
                                                          gboolean              use_dss);
 gboolean             teken_verifier_get_use_dss         (TekenVerifier        *self);
+/* Long-term validation: online OCSP/CRL checks through checker (teken-revocation.h) when the
+ * document carries no revocation data; NULL (default) = embedded data only (offline). */
+struct _TekenRevocationChecker;
+void                 teken_verifier_set_revocation_checker (TekenVerifier                 *self,
+                                                            struct _TekenRevocationChecker *checker);
 
 /* Blocking; returns NULL with error when the file cannot be read as a PDF (or is encrypted). */
 TekenDocumentResult *teken_verifier_verify_file         (TekenVerifier        *self,

@@ -223,6 +223,8 @@ test_signed_valid (void)
   gtk_window_set_default_size (GTK_WINDOW (details), 600, 900);
   pump (200);
   save_screenshot (GTK_WIDGET (details), "app-signature-details.png");
+  teken_signature_details_scroll_to_row (details, "Kind");
+  save_screenshot (GTK_WIDGET (details), "app-signature-certificate.png");
   gtk_window_destroy (GTK_WINDOW (details));
   close_window (window);
 }
@@ -295,15 +297,12 @@ test_not_pdf (void)
 static AdwMessageDialog *
 find_message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  /* No references taken: holding the last one of a closed dialog would finalize it here. */
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
   return NULL;
 }
 
@@ -318,7 +317,6 @@ has_retry_dialog (gpointer data)
 {
   AdwMessageDialog *dialog = find_message_dialog ();
 
-  if (g_getenv ("DEBUG_DIALOG")) g_printerr ("dialog %p %s\n", dialog, dialog ? adw_message_dialog_get_body (dialog) : "");
   return dialog != NULL && strstr (adw_message_dialog_get_body (dialog), "not correct") != NULL;
 }
 
@@ -339,15 +337,17 @@ test_encrypted (void)
   save_screenshot (GTK_WIDGET (dialog), "app-password.png");
 
   /* A wrong password asks again. */
+  /* As a click on a response button does: respond, then close. */
   gtk_editable_set_text (entry, "salah");
-  /* As a click on the button would: respond, then close. */
   adw_message_dialog_response (dialog, "unlock");
+  gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (wait_until (has_retry_dialog, NULL, 30));
   dialog = find_message_dialog ();
 
   entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   gtk_editable_set_text (entry, "rahasia");
   adw_message_dialog_response (dialog, "unlock");
+  gtk_window_close (GTK_WINDOW (dialog));
   pump (100);
   g_assert_null (find_message_dialog ());
   g_assert_true (wait_until (window_idle, window, 60));

@@ -9,9 +9,11 @@
 # Everything lives in one temporary directory that is removed at the end; the keyring daemon
 # exits with the bus.
 #
-# Tokens (user PIN $TEKEN_TEST_TOKEN_PIN = Pin-Uji-8402, distinctive so that logs can be searched for it; SO PIN 12345678):
+# Tokens (SO PIN 12345678; user PIN in $TEKEN_TEST_TOKEN_PIN, distinctive so that logs can be searched for it):
 #   teken-test  individu-rsa2048 key+cert CKA_ID 01, individu-p256 key+cert CKA_ID 02, ca.crt (CKA_ID 03, no key)
-#   teken-rm    individu-rsa2048 key+cert CKA_ID 01, for the removal test (its directory is deleted)
+#   teken-rm    individu-rsa2048 key+cert CKA_ID 01, for the removal test (its directory,
+#               $TEKEN_TEST_RM_TOKEN_DIR, is deleted)
+# Also exported: TEKEN_TEST_SOFTHSM_MODULE, TEKEN_TEST_TOKEN_DIR, TEKEN_TEST_SESSION_DIR.
 set -eu
 
 PIN=Pin-Uji-8402

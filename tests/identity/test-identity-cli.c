@@ -7,8 +7,6 @@
  * G_MESSAGES_DEBUG=all and its output is kept: the last test checks that neither the passphrase
  * nor the PIN ever appears in it.
  */
-#include "config.h"
-
 #include <json-glib/json-glib.h>
 
 #include "teken-test-utils.h"

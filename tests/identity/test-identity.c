@@ -179,6 +179,94 @@ test_keyring_import_and_sign (void)
 }
 
 static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* The forms the app uses: import and open in worker threads, results on the main context. */
+static void
+test_keyring_async (void)
+{
+  g_autoptr(TekenIdentityStore) store = new_store ();
+  g_autoptr(GBytes) p12 = load_pki_file ("individu-p384.p12");
+  g_autoptr(TekenIdentity) identity = NULL;
+  g_autoptr(TekenKey) key = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(X509) expected = load_pki_cert ("individu-p384");
+  GAsyncResult *result = NULL;
+  guint before = count_kind (store, TEKEN_IDENTITY_KIND_KEYRING);
+
+  teken_identity_store_import_p12_async (store, p12, passphrase, TEKEN_IMPORT_FLAGS_NONE, NULL,
+                                         store_result, &result);
+  identity = teken_identity_store_import_p12_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpint (X509_cmp (teken_identity_get_certificate (identity), expected), ==, 0);
+  g_assert_cmpuint (count_kind (store, TEKEN_IDENTITY_KIND_KEYRING), ==, before + 1);
+
+  teken_identity_open_key_async (identity, passphrase, NULL, store_result, &result);
+  key = teken_identity_open_key_finish (identity, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  sig = teken_key_sign (key, TEKEN_DIGEST_SHA256, TEKEN_SIGN_SCHEME_ECDSA, message, sizeof message, NULL, &error);
+  g_assert_no_error (error);
+  assert_signature_valid ("individu-p384", TEKEN_SIGN_SCHEME_ECDSA, sig);
+
+  teken_identity_store_refresh_async (store, NULL, store_result, &result);
+  teken_identity_store_refresh_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_nonnull (teken_identity_store_lookup (store, teken_identity_get_id (identity), NULL));
+
+  teken_identity_store_remove_async (store, identity, NULL, store_result, &result);
+  teken_identity_store_remove_finish (store, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (count_kind (store, TEKEN_IDENTITY_KIND_KEYRING), ==, before);
+}
+
+static void
+test_p12_file (void)
+{
+  g_autofree char *path = teken_test_pki_path ("individu-rsapss.p12");
+  g_autoptr(TekenIdentity) identity = NULL;
+  g_autoptr(TekenKey) key = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  g_autoptr(GError) error = NULL;
+
+  identity = teken_identity_new_for_p12_file (path, "salah", &error);
+  g_assert_error (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_BAD_PASSPHRASE);
+  g_assert_null (identity);
+  g_clear_error (&error);
+
+  identity = teken_identity_new_for_p12_file (path, passphrase, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (teken_identity_get_kind (identity), ==, TEKEN_IDENTITY_KIND_P12_FILE);
+  g_assert_true (g_str_has_prefix (teken_identity_get_id (identity), "file:/"));
+  g_assert_cmpint (teken_identity_get_secret_kind (identity), ==, TEKEN_IDENTITY_SECRET_PASSPHRASE);
+  g_assert_null (teken_identity_open_key_sync (identity, NULL, NULL, &error));
+  g_assert_error (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_NEEDS_SECRET);
+  g_clear_error (&error);
+  key = teken_identity_open_key_sync (identity, passphrase, NULL, &error);
+  g_assert_no_error (error);
+  sig = teken_key_sign (key, TEKEN_DIGEST_SHA256, TEKEN_SIGN_SCHEME_RSA_PSS, message, sizeof message, NULL, &error);
+  g_assert_no_error (error);
+  assert_signature_valid ("individu-rsapss", TEKEN_SIGN_SCHEME_RSA_PSS, sig);
+}
+
+static void
 test_keyring_wrong_passphrase (void)
 {
   g_autoptr(TekenIdentityStore) store = new_store ();
@@ -294,7 +382,7 @@ test_keyring_export (void)
   pem = teken_identity_store_export_certificate (store, id, TEKEN_CERT_FORMAT_PEM, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (pem, crt));
-  g_assert_null (strstr (g_bytes_get_data (pem, NULL), "PRIVATE KEY"));
+  g_assert_null (g_strstr_len (g_bytes_get_data (pem, NULL), g_bytes_get_size (pem), "PRIVATE KEY"));
   der = teken_identity_store_export_certificate (store, id, TEKEN_CERT_FORMAT_DER, &error);
   g_assert_no_error (error);
   expected_len = i2d_X509 (expected, &expected_der);
@@ -729,6 +817,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/identity/keyring/import-and-sign", test_keyring_import_and_sign);
+  g_test_add_func ("/identity/keyring/async", test_keyring_async);
   g_test_add_func ("/identity/keyring/wrong-passphrase", test_keyring_wrong_passphrase);
   g_test_add_func ("/identity/keyring/nokey-refused", test_keyring_nokey_refused);
   g_test_add_func ("/identity/keyring/chain-and-duplicate", test_keyring_chain_and_duplicate);
@@ -738,6 +827,7 @@ main (int    argc,
   g_test_add_func ("/identity/keyring/remember-passphrase", test_keyring_remember_passphrase);
   g_test_add_func ("/identity/keyring/remove", test_keyring_remove);
   g_test_add_func ("/identity/days-to-expiry", test_days_to_expiry);
+  g_test_add_func ("/identity/p12-file", test_p12_file);
   g_test_add_func ("/identity/token/list", test_token_list);
   g_test_add_func ("/identity/token/sign", test_token_sign);
   g_test_add_func ("/identity/token/wrong-pin", test_token_wrong_pin);

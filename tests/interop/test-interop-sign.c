@@ -5,8 +5,9 @@
  * Integration tests of `teken-cli sign` ($TEKEN_CLI): every output is checked by tools that share no
  * code with Teken: pdfsig (signature valid, certificate trusted via the test root in an NSS db),
  * qpdf --check, and openssl cms -verify over the /ByteRange bytes. tests/interop/meson.build runs
- * groups of these cases in parallel with `-p /sign/<group>`.
+ * groups of these cases in parallel with `--group=NAME` (see main).
  */
+#include <locale.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -116,9 +117,10 @@ file_size (const char *path)
  * (indexes first_own…). Returns the pdfsig text for further checks.
  */
 static char *
-check_signed (const char *in,
-              const char *out,
-              guint       first_own)
+check_signed_full (const char *in,
+                   const char *out,
+                   guint       first_own,
+                   gboolean    pdfsig_validates)
 {
   g_autofree char *root = teken_test_pki_path ("root.crt");
   g_autofree char *text = NULL;
@@ -135,7 +137,12 @@ check_signed (const char *in,
   before = teken_test_pdfsig_check (in, &valid_before, NULL, NULL);
   after = teken_test_pdfsig_check (out, &valid, &trusted, &text);
   g_test_message ("%s", text);
-  if (after != before + 1 || valid != valid_before + 1 || trusted != valid)
+  if (!pdfsig_validates)
+    {
+      /* Only the count: openssl below is the judge for this key type. */
+      g_assert_cmpuint (after, ==, before + 1);
+    }
+  else if (after != before + 1 || valid != valid_before + 1 || trusted != valid)
     g_error ("pdfsig on %s: %u signatures (%u valid, %u trusted), expected %u (all new ones valid and trusted):\n%s",
              out, after, valid, trusted, before + 1, text);
 
@@ -158,6 +165,25 @@ check_signed (const char *in,
         g_error ("openssl cms -verify of signature %u in %s:\n%s", i, out, cms);
     }
   return g_steal_pointer (&text);
+}
+
+static char *
+check_signed (const char *in,
+              const char *out,
+              guint       first_own)
+{
+  return check_signed_full (in, out, first_own, TRUE);
+}
+
+/*
+ * NSS 3.87 (pdfsig) reports "Signature is Invalid" for every CMS signed by a key whose certificate has
+ * an id-RSASSA-PSS public key, even one made by `openssl cms -sign` (checked by hand); PSS padding with
+ * an ordinary RSA key verifies. For such keys openssl cms -verify is the check.
+ */
+static gboolean
+pdfsig_validates (const char *identity)
+{
+  return !g_str_has_suffix (identity, "-rsapss");
 }
 
 /* ---- every signable corpus file ---------------------------------------------------------------- */
@@ -305,7 +331,7 @@ test_key_type (gconstpointer data)
   g_autofree char *text = NULL;
 
   sign_ok (identity, NULL, in, out);
-  text = check_signed (in, out, 0);
+  text = check_signed_full (in, out, 0, pdfsig_validates (identity));
 }
 
 typedef struct
@@ -332,7 +358,7 @@ test_digest (gconstpointer data)
   g_autofree char *text = NULL;
 
   sign_ok (c->identity, extra, in, out);
-  text = check_signed (in, out, 0);
+  text = check_signed_full (in, out, 0, pdfsig_validates (c->identity));
   g_assert_nonnull (strstr (text, expect));
 }
 
@@ -549,36 +575,31 @@ test_out_equals_in (gconstpointer data)
 /* ---- registration ------------------------------------------------------------------------------ */
 
 static void
-add_corpus_tests (void)
+add_corpus_tests (gboolean good,
+                  gboolean bad)
 {
   g_autoptr(GPtrArray) names = teken_test_list_dir (teken_test_corpus_dir ());
 
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
+      gboolean is_bad = g_str_has_prefix (name, "bad-");
       g_autofree char *path = NULL;
 
-      if (!g_str_has_suffix (name, ".pdf"))
+      if (!g_str_has_suffix (name, ".pdf") || (is_bad ? !bad : !good))
         continue;
-      path = g_strconcat (g_str_has_prefix (name, "bad-") ? "/sign/bad/" : "/sign/corpus/", name, NULL);
-      g_test_add_data_func_full (path, g_strdup (name),
-                                 g_str_has_prefix (name, "bad-") ? test_bad_file : test_corpus_file,
-                                 g_free);
+      path = g_strconcat (is_bad ? "/sign/bad/" : "/sign/corpus/", name, NULL);
+      g_test_add_data_func_full (path, g_strdup (name), is_bad ? test_bad_file : test_corpus_file, g_free);
     }
 }
 
-int
-main (int    argc,
-      char **argv)
+static void
+add_option_tests (void)
 {
   static const char *key_types[] = {
     "individu-rsa2048", "individu-rsa4096", "individu-p256", "individu-p384", "individu-rsapss",
     "jabatan-rsa2048", "jabatan-p256", "sistem-rsa2048", "sistem-p256",
   };
-
-  g_test_init (&argc, &argv, NULL);
-
-  add_corpus_tests ();
 
   g_test_add_func ("/sign/options/visible-qr", test_visible_qr);
   g_test_add_func ("/sign/options/visible-image", test_visible_image);
@@ -599,17 +620,54 @@ main (int    argc,
   g_test_add_data_func ("/sign/options/subfilter/etsi", "etsi", test_subfilter);
   g_test_add_func ("/sign/options/invisible-size", test_size);
   g_test_add_func ("/sign/options/passphrase-stdin", test_passphrase_stdin);
+}
 
-  g_test_add_data_func ("/sign/multi/two", GUINT_TO_POINTER (2), test_multi);
-  g_test_add_data_func ("/sign/multi/three", GUINT_TO_POINTER (3), test_multi);
+/*
+ * `--group=corpus|options|multi|ecdsa|errors` registers one group only (meson runs the groups as
+ * separate tests in parallel); without it every case is registered. GTest's own -p filter is not
+ * used because GLib 2.74 skips nested paths with it and prints one TAP plan per -p.
+ */
+int
+main (int    argc,
+      char **argv)
+{
+  const char *group = NULL;
+  int n = 0;
 
-  g_test_add_func ("/sign/ecdsa-100", test_ecdsa_100);
+  for (int i = 0; i < argc; i++)
+    {
+      if (g_str_has_prefix (argv[i], "--group="))
+        group = argv[i] + strlen ("--group=");
+      else
+        argv[n++] = argv[i];
+    }
+  argv[n] = NULL;
+  argc = n;
 
-  g_test_add_func ("/sign/errors/wrong-passphrase", test_wrong_passphrase);
-  g_test_add_func ("/sign/errors/no-key", test_no_key);
-  g_test_add_data_func ("/sign/errors/out-equals-in", GINT_TO_POINTER (FALSE), test_out_equals_in);
-  g_test_add_data_func ("/sign/errors/out-equals-in-other-spelling", GINT_TO_POINTER (TRUE),
-                        test_out_equals_in);
+  setlocale (LC_ALL, "");   /* readable messages from teken-cli in the log */
+
+  g_test_init (&argc, &argv, NULL);
+
+#define IN_GROUP(name) (group == NULL || g_str_equal (group, name))
+  add_corpus_tests (IN_GROUP ("corpus"), IN_GROUP ("errors"));
+  if (IN_GROUP ("options"))
+    add_option_tests ();
+  if (IN_GROUP ("multi"))
+    {
+      g_test_add_data_func ("/sign/multi/two", GUINT_TO_POINTER (2), test_multi);
+      g_test_add_data_func ("/sign/multi/three", GUINT_TO_POINTER (3), test_multi);
+    }
+  if (IN_GROUP ("ecdsa"))
+    g_test_add_func ("/sign/ecdsa-100", test_ecdsa_100);
+  if (IN_GROUP ("errors"))
+    {
+      g_test_add_func ("/sign/errors/wrong-passphrase", test_wrong_passphrase);
+      g_test_add_func ("/sign/errors/no-key", test_no_key);
+      g_test_add_data_func ("/sign/errors/out-equals-in", GINT_TO_POINTER (FALSE), test_out_equals_in);
+      g_test_add_data_func ("/sign/errors/out-equals-in-other-spelling", GINT_TO_POINTER (TRUE),
+                            test_out_equals_in);
+    }
+#undef IN_GROUP
 
   return g_test_run ();
 }

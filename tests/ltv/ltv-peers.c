@@ -195,6 +195,23 @@ handler (SoupServer        *server,
       soup_server_message_set_response (msg, "application/timestamp-reply", SOUP_MEMORY_COPY,
                                         g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
     }
+  else if (g_str_equal (path, "/tsa-auth"))
+    {
+      /* HTTP basic "tsa-user:rahasia" (as a TSA with credentials, e.g. BSrE's). */
+      const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                       "Authorization");
+
+      if (g_strcmp0 (auth, "Basic dHNhLXVzZXI6cmFoYXNpYQ==") != 0)
+        soup_server_message_set_status (msg, 401, NULL);
+      else
+        {
+          g_autoptr(GBytes) reply = make_ts_reply (peers, g_bytes_get_data (req, NULL), g_bytes_get_size (req));
+
+          soup_server_message_set_status (msg, 200, NULL);
+          soup_server_message_set_response (msg, "application/timestamp-reply", SOUP_MEMORY_COPY,
+                                            g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+        }
+    }
   else if (g_str_equal (path, "/tsa-slow"))
     {
       GSource *source = g_timeout_source_new_seconds (4);
@@ -347,6 +364,9 @@ ltv_peers_start (void)
   g_autofree char *path = NULL;
   FILE *f;
 
+  /* Loopback requests never go through a proxy from the environment (CI runners set one). */
+  g_setenv ("no_proxy", "127.0.0.1,localhost", TRUE);
+  g_setenv ("NO_PROXY", "127.0.0.1,localhost", TRUE);
   peers->dir = teken_test_make_tmp_dir ();
   peers->pki = g_strdup (teken_test_pki_dir ());
   peers->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
  * Real RFC 3161 / OCSP / CRL peers on 127.0.0.1 for the ltv tests, served by a SoupServer in its
  * own thread (own GMainContext, so synchronous clients in the test thread cannot deadlock it):
  *   /tsa          TSA (OpenSSL TS_RESP_CTX with $TEKEN_TEST_PKI/tsa.crt/.key)
+ *   /tsa-auth     the TSA behind HTTP basic authentication (tsa-user / rahasia)
  *   /tsa-slow     answers only after 4 s (for client timeouts)
  *   /tsa-garbage  200 with bytes that are not a TimeStampResp
  *   /tsa-error    HTTP 500

@@ -6,6 +6,7 @@
  * local TSA, OCSP responder and CRL server; every output is checked with pdfsig, qpdf and openssl.
  */
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <openssl/pem.h>
 
 #include "teken-core.h"
@@ -417,6 +418,157 @@ test_no_tsa_configured (void)
   g_assert_true (g_file_set_contents (config, saved, -1, NULL));
 }
 
+
+/* `teken-cli verify --json` of a file; returns the first signature's object (ref'ed). */
+static JsonObject *
+verify_json (const char *path,
+             gboolean    offline,
+             int        *status,
+             JsonObject **doc_out)
+{
+  g_autofree char *root = teken_test_pki_path ("root.crt");
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "verify", "--json", "--no-default-trust", "--trust", root, path,
+                         offline ? "--offline" : NULL, NULL };
+  JsonObject *doc;
+  JsonArray *sigs;
+
+  *status = cli (args, &out, NULL);
+  g_test_message ("verify %s: %d\n%s", path, *status, out);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  doc = json_node_get_object (json_parser_get_root (parser));
+  sigs = json_object_get_array_member (doc, "signatures");
+  g_assert_cmpuint (json_array_get_length (sigs), >=, 1);
+  if (doc_out)
+    *doc_out = json_object_ref (doc);
+  return json_object_ref (json_array_get_object_element (sigs, 0));
+}
+
+static gboolean
+has_reason (JsonObject *sig,
+            const char *code)
+{
+  JsonArray *reasons = json_object_get_array_member (sig, "reasons");
+
+  for (guint i = 0; i < json_array_get_length (reasons); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (reasons, i), "code"), code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_verify_b_lta_offline (void)
+{
+  int status;
+  g_autofree char *out = sign_at ("lvl-signer", "B-LTA", "/tsa", FALSE, &status, NULL);
+  g_autoptr(JsonObject) sig = NULL;
+  JsonObject *ts, *rev;
+  guint before = ltv_peers_count (peers, "/ocsp") + ltv_peers_count (peers, "/crl/ca.crl") +
+                 ltv_peers_count (peers, "/tsa");
+  g_autofree char *cache = teken_test_make_tmp_dir ();
+  g_autofree char *saved_cache = g_strdup (g_getenv ("XDG_CACHE_HOME"));
+
+  g_assert_cmpint (status, ==, 0);
+  /* An empty cache and --offline: only what the document carries. */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  sig = verify_json (out, TRUE, &status, NULL);
+  g_setenv ("XDG_CACHE_HOME", saved_cache, TRUE);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (sig, "status"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (sig, "time_source"), ==, "timestamp");
+  ts = json_object_get_object_member (sig, "timestamp");
+  g_assert_nonnull (ts);
+  g_assert_cmpstr (json_object_get_string_member (ts, "status"), ==, "valid");
+  g_assert_nonnull (strstr (json_object_get_string_member (ts, "authority"), "Teken Test TSA"));
+  rev = json_object_get_object_member (sig, "revocation");
+  g_assert_cmpstr (json_object_get_string_member (rev, "status"), ==, "good");
+  g_assert_cmpstr (json_object_get_string_member (rev, "source"), ==, "embedded");
+  g_assert_true (json_object_get_boolean_member (sig, "ltv"));
+  g_assert_false (has_reason (sig, "no-timestamp"));
+  /* Nothing was fetched. */
+  g_assert_cmpuint (ltv_peers_count (peers, "/ocsp") + ltv_peers_count (peers, "/crl/ca.crl") +
+                    ltv_peers_count (peers, "/tsa"), ==, before);
+}
+
+static void
+test_verify_b_t_not_ltv (void)
+{
+  int status;
+  g_autofree char *out = sign_at ("lvl-signer", "B-T", "/tsa", FALSE, &status, NULL);
+  g_autoptr(JsonObject) sig = NULL;
+  g_autofree char *cache = teken_test_make_tmp_dir ();
+  g_autofree char *saved_cache = g_strdup (g_getenv ("XDG_CACHE_HOME"));
+  JsonObject *rev;
+
+  g_assert_cmpint (status, ==, 0);
+  /* Offline with an empty cache: a B-T file carries no revocation data. */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  sig = verify_json (out, TRUE, &status, NULL);
+  g_setenv ("XDG_CACHE_HOME", saved_cache, TRUE);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (sig, "status"), ==, "valid");
+  g_assert_true (has_reason (sig, "revocation-not-checked"));
+  g_assert_false (json_object_get_boolean_member (sig, "ltv"));
+  rev = json_object_get_object_member (sig, "revocation");
+  g_assert_cmpstr (json_object_get_string_member (rev, "status"), ==, "not_checked");
+}
+
+static void
+test_verify_revoked_before (void)
+{
+  int status;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonObject) sig = NULL;
+  JsonObject *rev;
+
+  ltv_peers_issue (peers, "rev-before", TRUE, TRUE);
+  ltv_peers_revoke (peers, "rev-before", g_get_real_time () / G_USEC_PER_SEC - 3600);
+  out = sign_at ("rev-before", "B-T", "/tsa", FALSE, &status, NULL);
+  g_assert_cmpint (status, ==, 0);
+  sig = verify_json (out, FALSE, &status, NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (sig, "status"), ==, "invalid");
+  g_assert_true (has_reason (sig, "certificate-revoked"));
+  rev = json_object_get_object_member (sig, "revocation");
+  g_assert_cmpstr (json_object_get_string_member (rev, "status"), ==, "revoked");
+  g_assert_cmpstr (json_object_get_string_member (rev, "source"), ==, "online");
+}
+
+static void
+test_verify_revoked_after (void)
+{
+  int status;
+  g_autofree char *out = NULL;
+  g_autofree char *bb = NULL;
+  g_autoptr(JsonObject) sig = NULL;
+  g_autoptr(JsonObject) sig_bb = NULL;
+  JsonObject *rev;
+
+  ltv_peers_issue (peers, "rev-after", TRUE, TRUE);
+  out = sign_at ("rev-after", "B-T", "/tsa", FALSE, &status, NULL);
+  g_assert_cmpint (status, ==, 0);
+  bb = sign_at ("rev-after", "B-B", "/tsa", FALSE, &status, NULL);
+  g_assert_cmpint (status, ==, 0);
+  /* Revoked two seconds after the time stamp. */
+  g_usleep (2 * G_USEC_PER_SEC);
+  ltv_peers_revoke (peers, "rev-after", g_get_real_time () / G_USEC_PER_SEC);
+
+  sig = verify_json (out, FALSE, &status, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (sig, "status"), ==, "valid");
+  g_assert_false (has_reason (sig, "certificate-revoked"));
+  rev = json_object_get_object_member (sig, "revocation");
+  g_assert_cmpstr (json_object_get_string_member (rev, "status"), ==, "revoked");
+
+  /* Without a time stamp nothing proves the signature came first: invalid. */
+  sig_bb = verify_json (bb, FALSE, &status, NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (has_reason (sig_bb, "certificate-revoked"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -450,6 +602,10 @@ main (int    argc,
   g_test_add_func ("/ltv/sign/fallback", test_fallback);
   g_test_add_func ("/ltv/cli/ltv-and-timestamp", test_ltv_and_timestamp_commands);
   g_test_add_func ("/ltv/cli/no-tsa", test_no_tsa_configured);
+  g_test_add_func ("/ltv/verify/b-lta-offline", test_verify_b_lta_offline);
+  g_test_add_func ("/ltv/verify/b-t-not-ltv", test_verify_b_t_not_ltv);
+  g_test_add_func ("/ltv/verify/revoked-before-signing", test_verify_revoked_before);
+  g_test_add_func ("/ltv/verify/revoked-after-timestamp", test_verify_revoked_after);
 
   ret = g_test_run ();
   ltv_peers_stop (peers);

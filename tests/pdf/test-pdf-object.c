@@ -478,6 +478,29 @@ test_decode_predictors (void)
     g_assert_cmpmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), image, rows * row_len);
   }
   {
+    /* Absurd parameters on a few bytes: no giant allocation, no crash. */
+    g_autoptr(GBytes) z = zcompress ((const guint8 *) "\002abcdef", 7);
+    const char *dicts[] = {
+      "<</Filter /FlateDecode /DecodeParms <</Predictor 15 /Columns 99999999 /Colors 99 /BitsPerComponent 16>>>>",
+      "<</Filter /FlateDecode /DecodeParms <</Predictor 2 /Columns 99999999 /Colors 32 /BitsPerComponent 1>>>>",
+      "<</Filter /FlateDecode /DecodeParms <</Predictor 12 /Columns -5>>>>",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (dicts); i++)
+      {
+        g_autoptr(TekenPdfObject) s = make_stream (dicts[i], g_bytes_get_data (z, NULL), g_bytes_get_size (z));
+        g_autoptr(GBytes) out = decode_ok (s);
+        g_assert_cmpuint (g_bytes_get_size (out), <=, 7);
+      }
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TekenPdfObject) s = make_stream ("<</Filter /FlateDecode /DecodeParms <</Predictor 12 "
+                                                 "/BitsPerComponent 3>>>>", g_bytes_get_data (z, NULL),
+                                                 g_bytes_get_size (z));
+      g_autoptr(GBytes) out = teken_pdf_stream_decode (s, 1000, &error);
+      g_assert_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SYNTAX);
+    }
+  }
+  {
     /* An xref-stream style PNG Up predictor with 5 columns. */
     static const guint8 rows_up[] = { 2, 1, 0, 0, 16, 0,  2, 0, 0, 0, 5, 0,  2, 1, 0, 0, 7, 1 };
     static const guint8 expect[] = { 1, 0, 0, 16, 0,  1, 0, 0, 21, 0,  2, 0, 0, 28, 1 };

@@ -512,29 +512,38 @@ mutate (GRand        *rand,
   return g_byte_array_free_to_bytes (m);
 }
 
+/* TEKEN_TEST_MUTANTS, TEKEN_TEST_MUTANT_SEED and TEKEN_TEST_MUTANT_FILES (comma-separated corpus
+ * names) widen the loop for exploratory runs; the defaults are what CI runs. */
 static void
 test_mutations (void)
 {
-  const char *names[] = { "naskah-dinas-libreoffice.pdf", "keputusan-pdftex.pdf", "naskah-dinas-hybrid-xref.pdf" };
-  const char *env = g_getenv ("TEKEN_TEST_MUTANTS");
-  guint n_mutants = env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : 300;
-  GRand *rand = g_rand_new_with_seed (20261124);
-  char *contents[3] = { NULL };
-  gsize lens[3];
+  const char *env_n = g_getenv ("TEKEN_TEST_MUTANTS");
+  const char *env_seed = g_getenv ("TEKEN_TEST_MUTANT_SEED");
+  const char *env_files = g_getenv ("TEKEN_TEST_MUTANT_FILES");
+  guint n_mutants = env_n != NULL ? (guint) g_ascii_strtoull (env_n, NULL, 10) : 300;
+  guint32 seed = env_seed != NULL ? (guint32) g_ascii_strtoull (env_seed, NULL, 10) : 20261124;
+  g_auto(GStrv) names = g_strsplit (env_files != NULL ? env_files
+                                    : "naskah-dinas-libreoffice.pdf,keputusan-pdftex.pdf,naskah-dinas-hybrid-xref.pdf",
+                                    ",", -1);
+  guint n_files = g_strv_length (names);
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GRand *rand = g_rand_new_with_seed (seed);
   guint opened = 0;
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < n_files; i++)
     {
       g_autofree char *path = corpus_path (names[i]);
-      g_assert_true (g_file_get_contents (path, &contents[i], &lens[i], NULL));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GMappedFile) file = g_mapped_file_new (path, FALSE, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (contents, g_mapped_file_get_bytes (file));
     }
   for (guint i = 0; i < n_mutants; i++)
     {
-      g_autoptr(GBytes) mutant = mutate (rand, (const guint8 *) contents[i % 3], lens[i % 3]);
+      GBytes *original = contents->pdata[i % n_files];
+      g_autoptr(GBytes) mutant = mutate (rand, g_bytes_get_data (original, NULL), g_bytes_get_size (original));
       opened += exercise (mutant);
     }
-  for (guint i = 0; i < 3; i++)
-    g_free (contents[i]);
   g_rand_free (rand);
   g_test_message ("%u mutants read without a crash, %u of them opened", n_mutants, opened);
   /* The loop is only useful when many mutants get past the opening checks. */

@@ -44,7 +44,7 @@ class Handler:
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user \
         and auth_data.password.decode() == password
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)   # handled=False: aiosmtpd answers 535 itself
 
 
 def free_port():

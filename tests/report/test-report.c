@@ -33,33 +33,48 @@ typedef struct
   char *root;
   char *config;      /* XDG_CONFIG_HOME/teken/teken.conf */
   char *record;
+  char *data;        /* XDG_DATA_HOME */
+  char **envp;       /* for the processes started here; the test's own environment is left alone */
   GSubprocess *server;
   int port;
 } Env;
 
-/* A fresh config/data/keyring for the CLI processes this test starts. */
+/* A fresh config/data/keyring for the CLI processes this test starts (through their environment). */
 static void
 env_init (Env *env)
 {
   g_autofree char *cfg = NULL;
-  g_autofree char *data = NULL;
   g_autofree char *keyring = NULL;
 
   env->root = teken_test_make_tmp_dir ();
   cfg = g_build_filename (env->root, "config", NULL);
-  data = g_build_filename (env->root, "data", NULL);
+  env->data = g_build_filename (env->root, "data", NULL);
   keyring = g_build_filename (env->root, "keyring", NULL);
   env->config = g_build_filename (cfg, "teken", "teken.conf", NULL);
   env->record = g_build_filename (env->root, "record.txt", NULL);
   g_mkdir_with_parents (cfg, 0700);
-  g_mkdir_with_parents (data, 0700);
-  g_setenv ("XDG_CONFIG_HOME", cfg, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CONFIG_DIRS", env->root, TRUE);   /* no system-wide file */
+  g_mkdir_with_parents (env->data, 0700);
+  env->envp = g_get_environ ();
+  env->envp = g_environ_setenv (env->envp, "XDG_CONFIG_HOME", cfg, TRUE);
+  env->envp = g_environ_setenv (env->envp, "XDG_DATA_HOME", env->data, TRUE);
+  env->envp = g_environ_setenv (env->envp, "XDG_CONFIG_DIRS", env->root, TRUE);   /* no system-wide file */
+  for (const char * const *v = (const char *[]) { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                                                 "all_proxy", "ALL_PROXY", NULL }; *v; v++)
+    env->envp = g_environ_unsetenv (env->envp, *v);
   /* libsecret's file backend: the keyring API without a D-Bus session. */
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  env->envp = g_environ_setenv (env->envp, "SECRET_BACKEND", "file", TRUE);
+  env->envp = g_environ_setenv (env->envp, "SECRET_FILE_TEST_PATH", keyring, TRUE);
+  env->envp = g_environ_setenv (env->envp, "SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+}
+
+static GSubprocessLauncher *
+launcher (Env            *env,
+          GSubprocessFlags flags)
+{
+  GSubprocessLauncher *l = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_environ (l, env->envp);
+  return l;
 }
 
 static void
@@ -80,6 +95,8 @@ env_clear (Env *env)
   g_free (env->root);
   g_free (env->config);
   g_free (env->record);
+  g_free (env->data);
+  g_strfreev (env->envp);
 }
 
 static void
@@ -120,7 +137,9 @@ start_helpdesk (Env        *env,
   g_autoptr(GError) error = NULL;
 
   g_unlink (port_file);
-  env->server = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, helpdesk_bin, "--port-file", port_file,
+  g_autoptr(GSubprocessLauncher) l = launcher (env, G_SUBPROCESS_FLAGS_NONE);
+
+  env->server = g_subprocess_launcher_spawn (l, &error, helpdesk_bin, "--port-file", port_file,
                                   "--record", env->record, "--api-key", api_key, "--mode", mode,
                                   "--tls-cert", crt, "--tls-key", key, "--lifetime", "60", NULL);
   g_assert_no_error (error);
@@ -136,7 +155,11 @@ start_smtp (Env      *env,
   g_autofree char *key = g_build_filename (certs, trusted ? "server.key" : "untrusted.key", NULL);
   g_autoptr(GError) error = NULL;
 
-  env->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, "/usr/bin/python3", smtp_py,
+  g_autoptr(GSubprocessLauncher) l = launcher (env, G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+  g_unlink (port_file);
+
+  env->server = g_subprocess_launcher_spawn (l, &error, "/usr/bin/python3", smtp_py,
                                   port_file, env->record, crt, key, "teken", smtp_password, "60", NULL);
   g_assert_no_error (error);
   env->port = wait_port (port_file);
@@ -153,18 +176,21 @@ osticket_config (Env        *env,
   write_config (env, text);
 }
 
-/* Runs teken-cli with the arguments; returns the exit status. */
+/* Runs teken-cli with the arguments in env's environment; returns the exit status. */
 static int
-cli (char       **out,
+cli (Env         *env,
+     char       **out,
      char       **err,
      const char  *first,
      ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) l = launcher (env, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *o = NULL, *e = NULL;
   va_list ap;
-  int status = -1;
+  int status;
 
   g_ptr_array_add (argv, (char *) teken_test_cli_path ());
   va_start (ap, first);
@@ -172,7 +198,12 @@ cli (char       **out,
     g_ptr_array_add (argv, (char *) a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (teken_test_run ((const char * const *) argv->pdata, &o, &e, &status, &error));
+  proc = g_subprocess_launcher_spawnv (l, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &o, &e, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  status = g_subprocess_get_exit_status (proc);
   g_test_message ("teken-cli %s → %d\n%s%s", first, status, o, e);
   if (out != NULL)
     *out = g_steal_pointer (&o);
@@ -182,7 +213,8 @@ cli (char       **out,
 }
 
 static void
-store_secret (const char *channel,
+store_secret (Env        *env,
+              const char *channel,
               const char *secret)
 {
   g_autofree char *dir = teken_test_make_tmp_dir ();
@@ -190,7 +222,7 @@ store_secret (const char *channel,
   g_autofree char *text = g_strconcat (secret, "\n", NULL);
 
   g_assert_true (g_file_set_contents (file, text, -1, NULL));
-  g_assert_cmpint (cli (NULL, NULL, "outbox", "set-secret", channel, "--passphrase-file", file, NULL), ==, 0);
+  g_assert_cmpint (cli (env, NULL, NULL, "outbox", "set-secret", channel, "--passphrase-file", file, NULL), ==, 0);
 }
 
 /* "Report ID written" -> ID */
@@ -205,7 +237,8 @@ report_id (const char *out)
 
 /* A complete renewal with the individu-rsa2048 test identity, extra options appended. */
 static int
-renewal (char       **out,
+renewal (Env         *env,
+         char       **out,
          char       **err,
          const char  *extra1,
          const char  *extra2)
@@ -213,17 +246,37 @@ renewal (char       **out,
   g_autofree char *p12 = teken_test_pki_path ("individu-rsa2048.p12");
   g_autofree char *pass = teken_test_pki_path ("passphrase.txt");
 
-  return cli (out, err, "report", "renewal", "--p12", p12, "--passphrase-file", pass,
+  return cli (env, out, err, "report", "renewal", "--p12", p12, "--passphrase-file", pass,
               "--owner-nip", "198001012005011001", "--owner-position", "Kepala Bidang Persandian",
               "--owner-unit", "Dinas Komunikasi dan Informatika", "--owner-email", "budi@contoh.go.id",
               "--owner-phone", "0812 3456 7890", "--letter-date", "2026-11-24", extra1, extra2, NULL);
+}
+
+/* A complete loss report (wet letter) with a police report attached. */
+static int
+loss (Env   *env,
+      char **out)
+{
+  g_autofree char *crt = teken_test_pki_path ("individu-rsa2048.crt");
+  g_autofree char *png = g_build_filename (env->root, "surat-polisi.png", NULL);
+  g_autofree char *attach = g_strconcat ("police_report=", png, NULL);
+  static const guint8 data[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3, 4 };
+
+  g_assert_true (g_file_set_contents (png, (const char *) data, sizeof data, NULL));
+  return cli (env, out, NULL, "report", "loss", "--cert", crt,
+              "--owner-nip", "198001012005011001", "--owner-position", "Kepala Bidang Persandian",
+              "--owner-unit", "Dinas Komunikasi dan Informatika", "--owner-email", "budi@contoh.go.id",
+              "--owner-phone", "0812 3456 7890", "--loss-type", "lost", "--incident-date", "2026-11-20",
+              "--police-report-number", "LP/123/XI/2026/Polres Contoh", "--police-report-date", "2026-11-21",
+              "--superior-name", "Siti Aminah", "--superior-nip", "197501012000032002",
+              "--superior-position", "Kepala Dinas", "--attach", attach, NULL);
 }
 
 static JsonObject *
 read_state (Env        *env,
             const char *id)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("XDG_DATA_HOME"), "teken", "outbox", id, "state.json", NULL);
+  g_autofree char *path = g_build_filename (env->data, "teken", "outbox", id, "state.json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
@@ -538,7 +591,7 @@ test_signed_letter (void)
   env_init (&env);
   write_config (&env, "");
   letter = g_build_filename (env.root, "renewal.pdf", NULL);
-  g_assert_cmpint (renewal (&out, NULL, "--output", letter), ==, 0);
+  g_assert_cmpint (renewal (&env, &out, NULL, "--output", letter), ==, 0);
   id = report_id (out);
 
   /* pdfsig, independent of Teken's own PDF and CMS code. */
@@ -550,13 +603,13 @@ test_signed_letter (void)
   g_assert_nonnull (strstr (text, "Budi Santoso"));
 
   /* teken-cli verify, when that command is part of this build. */
-  status = cli (&help, NULL, "verify", "--help", NULL);
+  status = cli (&env, &help, NULL, "verify", "--help", NULL);
   if (status == 0)
     {
       g_autofree char *trust = teken_test_pki_path ("root.crt");
       g_autofree char *vout = NULL;
       /* The verifier takes extra anchors with --trust (see docs/verify). */
-      g_assert_cmpint (cli (&vout, NULL, "verify", "--trust", trust, letter, NULL), ==, 0);
+      g_assert_cmpint (cli (&env, &vout, NULL, "verify", "--offline", "--trust", trust, letter, NULL), ==, 0);
     }
   else
     g_test_message ("teken-cli verify is not in this build; pdfsig checked the signature");
@@ -582,9 +635,9 @@ test_osticket_delivered (void)
   g_assert_true (g_file_set_contents (ktp, (const char *) png, sizeof png, NULL));
   start_helpdesk (&env, "201", TRUE);
   osticket_config (&env, NULL);
-  store_secret ("osticket", api_key);
+  store_secret (&env, "osticket", api_key);
 
-  g_assert_cmpint (renewal (&out, NULL, "--attach", attach), ==, 0);
+  g_assert_cmpint (renewal (&env, &out, NULL, "--attach", attach), ==, 0);
   /* renewal() has no --send: written first ... */
   id = report_id (out);
   g_assert_cmpuint (count_lines_with (env.record, id), ==, 0);
@@ -592,7 +645,7 @@ test_osticket_delivered (void)
   g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "queued");
   g_clear_pointer (&out, g_free);
   /* ... sent second. */
-  g_assert_cmpint (cli (&out, NULL, "outbox", "send", NULL), ==, 0);
+  g_assert_cmpint (cli (&env, &out, NULL, "outbox", "send", NULL), ==, 0);
   g_assert_cmpuint (count_lines_with (env.record, id), ==, 1);
   g_assert_cmpuint (count_lines_with (env.record, "100001 "), ==, 1);
   g_assert_cmpuint (count_lines_with (env.record, "surat-pembaruan.pdf,report.json,01-ktp.png"), ==, 1);
@@ -602,10 +655,22 @@ test_osticket_delivered (void)
   g_assert_cmpstr (json_object_get_string_member (state, "receipt"), ==, "100001");
   g_assert_cmpstr (json_object_get_string_member (state, "idempotency_key"), ==, id);
 
+  /* A draft (incomplete is fine) is refused by `send ID` until complete. */
+  {
+    g_autofree char *dout = NULL;
+    g_autofree char *derr = NULL;
+    g_autofree char *did = NULL;
+    g_assert_cmpint (cli (&env, &dout, NULL, "report", "revocation", "--owner-name", "Budi", "--draft", NULL), ==, 0);
+    did = report_id (dout);
+    g_assert_cmpint (cli (&env, NULL, &derr, "outbox", "send", did, NULL), ==, 1);
+    g_assert_nonnull (strstr (derr, "Owner’s NIP is required"));
+    g_assert_cmpuint (count_lines_with (env.record, did), ==, 0);
+  }
+
   /* A sent report is never sent again. */
-  g_assert_cmpint (cli (NULL, NULL, "outbox", "retry", id, NULL), ==, 1);
+  g_assert_cmpint (cli (&env, NULL, NULL, "outbox", "retry", id, NULL), ==, 1);
   g_assert_cmpuint (count_lines_with (env.record, id), ==, 1);
-  g_assert_cmpint (cli (&list, NULL, "outbox", "list", "--json", NULL), ==, 0);
+  g_assert_cmpint (cli (&env, &list, NULL, "outbox", "list", "--json", NULL), ==, 0);
   g_assert_nonnull (strstr (list, "\"receipt\" : \"100001\""));
   env_clear (&env);
 }
@@ -625,8 +690,8 @@ check_error_mode (const char *mode,
   env_init (&env);
   start_helpdesk (&env, mode, TRUE);
   osticket_config (&env, "timeout=2\n");
-  store_secret ("osticket", api_key);
-  g_assert_cmpint (renewal (&out, &err, "--send", NULL), ==, expected_exit);
+  store_secret (&env, "osticket", api_key);
+  g_assert_cmpint (renewal (&env, &out, &err, "--send", NULL), ==, expected_exit);
   id = report_id (out);
   g_assert_nonnull (strstr (err, server_words));
   state = read_state (&env, id);
@@ -656,8 +721,8 @@ test_osticket_wrong_key (void)
   env_init (&env);
   start_helpdesk (&env, "201", TRUE);
   osticket_config (&env, NULL);
-  store_secret ("osticket", "not-the-key");
-  g_assert_cmpint (renewal (NULL, &err, "--send", NULL), ==, 1);
+  store_secret (&env, "osticket", "not-the-key");
+  g_assert_cmpint (renewal (&env, NULL, &err, "--send", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "API key not authorized"));
   env_clear (&env);
 }
@@ -680,8 +745,8 @@ test_osticket_untrusted (void)
   env_init (&env);
   start_helpdesk (&env, "201", FALSE);
   osticket_config (&env, NULL);
-  store_secret ("osticket", api_key);
-  g_assert_cmpint (renewal (&out, &err, "--send", NULL), ==, 1);
+  store_secret (&env, "osticket", api_key);
+  g_assert_cmpint (renewal (&env, &out, &err, "--send", NULL), ==, 1);
   id = report_id (out);
   g_assert_nonnull (strstr (err, "not trusted"));
   state = read_state (&env, id);
@@ -690,7 +755,7 @@ test_osticket_untrusted (void)
   env_clear (&env);
 }
 
-/* Killed after the server made the ticket but before the answer arrived; then delivered once. */
+/* A loss report: killed after the server made the ticket but before the answer arrived; then delivered once. */
 static void
 test_osticket_killed (void)
 {
@@ -698,6 +763,7 @@ test_osticket_killed (void)
   g_autofree char *out = NULL;
   g_autofree char *id = NULL;
   g_autofree char *ticket_line = NULL;
+  g_autoptr(GSubprocessLauncher) sender_launcher = NULL;
   g_autoptr(GSubprocess) sender = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) state = NULL;
@@ -707,12 +773,12 @@ test_osticket_killed (void)
   env_init (&env);
   start_helpdesk (&env, "hang-after-record", TRUE);
   osticket_config (&env, "timeout=30\n");
-  store_secret ("osticket", api_key);
-  g_assert_cmpint (renewal (&out, NULL, NULL, NULL), ==, 0);
+  store_secret (&env, "osticket", api_key);
+  g_assert_cmpint (loss (&env, &out), ==, 0);
   id = report_id (out);
 
-  sender = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                             teken_test_cli_path (), "outbox", "send", NULL);
+  sender_launcher = launcher (&env, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  sender = g_subprocess_launcher_spawn (sender_launcher, &error, teken_test_cli_path (), "outbox", "send", NULL);
   g_assert_no_error (error);
   for (i = 0; i < 1000 && count_lines_with (env.record, id) == 0; i++)
     g_usleep (10000);
@@ -724,15 +790,17 @@ test_osticket_killed (void)
   /* The kill left the attempt on record, nothing lost. */
   state = read_state (&env, id);
   g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "sending");
-  g_assert_cmpint (cli (&list, NULL, "outbox", "list", "--json", NULL), ==, 0);
+  g_assert_cmpint (cli (&env, &list, NULL, "outbox", "list", "--json", NULL), ==, 0);
   g_assert_nonnull (strstr (list, "\"interrupted\" : true"));
 
   /* The server comes back normally; the next run resends with the same key. */
   env_stop_server (&env);
   start_helpdesk (&env, "201", TRUE);
   osticket_config (&env, "timeout=30\n");
-  g_assert_cmpint (cli (NULL, NULL, "outbox", "send", NULL), ==, 0);
+  store_secret (&env, "osticket", api_key);   /* the key belongs to the URL, whose port changed */
+  g_assert_cmpint (cli (&env, NULL, NULL, "outbox", "send", NULL), ==, 0);
   g_assert_cmpuint (count_lines_with (env.record, id), ==, 1);     /* server-side: one ticket */
+  g_assert_cmpuint (count_lines_with (env.record, "surat-pernyataan-kehilangan.pdf,report.json,01-surat-polisi.png"), ==, 1);
   g_assert_cmpuint (count_lines_with (env.record, " "), ==, 1);
   g_clear_pointer (&state, json_object_unref);
   state = read_state (&env, id);
@@ -770,8 +838,8 @@ test_smtp_delivered (void)
   env_init (&env);
   start_smtp (&env, TRUE);
   smtp_config (&env);
-  store_secret ("smtp", smtp_password);
-  g_assert_cmpint (renewal (&out, NULL, "--send", NULL), ==, 0);
+  store_secret (&env, "smtp", smtp_password);
+  g_assert_cmpint (renewal (&env, &out, NULL, "--send", NULL), ==, 0);
   id = report_id (out);
   message_id = g_strdup_printf ("<%s@report.teken.invalid>", id);
 
@@ -803,16 +871,16 @@ test_smtp_refused (void)
   env_init (&env);
   start_smtp (&env, TRUE);
   smtp_config (&env);
-  store_secret ("smtp", "wrong password");
-  g_assert_cmpint (renewal (NULL, &err, "--send", NULL), ==, 1);
+  store_secret (&env, "smtp", "wrong password");
+  g_assert_cmpint (renewal (&env, NULL, &err, "--send", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "535"));
   env_stop_server (&env);
 
   /* A server whose certificate is not trusted never sees the credentials. */
   start_smtp (&env, FALSE);
   smtp_config (&env);
-  store_secret ("smtp", smtp_password);
-  g_assert_cmpint (renewal (NULL, &err2, "--send", NULL), ==, 1);
+  store_secret (&env, "smtp", smtp_password);
+  g_assert_cmpint (renewal (&env, NULL, &err2, "--send", NULL), ==, 1);
   g_assert_nonnull (strstr (err2, "not trusted"));
   g_assert_cmpuint (count_lines_with (env.record, "message_id"), ==, 0);
   env_clear (&env);
@@ -875,11 +943,15 @@ test_folder_and_outbox (void)
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (teken_outbox_get_entries (reopened)), ==, 1);
 
-  /* Drafts are not due; nothing is configured yet, so a forced attempt fails for good. */
+  /* Drafts are never sent, not even forced; nothing is configured yet, so a queued one fails for good. */
   delivery = teken_delivery_new (config);
   g_assert_cmpuint (teken_outbox_send_due_sync (outbox, delivery, &n_sent, NULL, &error), ==, 0);
   g_assert_no_error (error);
-  first = teken_outbox_send_sync (outbox, teken_report_get_id (r), delivery, TRUE, NULL, &error);
+  g_assert_null (teken_outbox_send_sync (outbox, teken_report_get_id (r), delivery, TRUE, NULL, &error));
+  g_assert_error (error, TEKEN_OUTBOX_ERROR, TEKEN_OUTBOX_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_true (teken_outbox_queue (outbox, teken_report_get_id (r), &error));
+  first = teken_outbox_send_sync (outbox, teken_report_get_id (r), delivery, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (teken_outbox_entry_get_state (first), ==, TEKEN_OUTBOX_STATE_FAILED);
   g_assert_nonnull (strstr (teken_outbox_entry_get_last_error (first), "delivery channel"));
@@ -910,12 +982,87 @@ test_folder_and_outbox (void)
   g_clear_error (&error);
   g_assert_null (teken_outbox_send_sync (outbox, teken_report_get_id (r), delivery, TRUE, NULL, &error));
   g_assert_error (error, TEKEN_OUTBOX_ERROR, TEKEN_OUTBOX_ERROR_STATE);
-  g_assert_cmpuint (changes, >=, 5);
+  g_assert_cmpuint (changes, >=, 6);
 
   g_assert_cmpint (teken_outbox_backoff (1), ==, 30 * G_TIME_SPAN_SECOND);
   g_assert_cmpint (teken_outbox_backoff (2), ==, 60 * G_TIME_SPAN_SECOND);
   g_assert_cmpint (teken_outbox_backoff (4), ==, 240 * G_TIME_SPAN_SECOND);
   g_assert_cmpint (teken_outbox_backoff (40), ==, 6 * G_TIME_SPAN_HOUR);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  TekenOutboxEntry *result;
+  GError *error;
+  GThread *main_thread;
+  guint changes;
+  gboolean wrong_thread;
+} AsyncData;
+
+static void
+async_change (TekenOutbox      *outbox,
+              TekenOutboxEntry *entry,
+              AsyncData        *d)
+{
+  d->changes++;
+  d->wrong_thread |= g_thread_self () != d->main_thread;
+}
+
+static void
+async_sent (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncData *d = user_data;
+
+  d->result = teken_outbox_send_finish (TEKEN_OUTBOX (source), result, &d->error);
+  g_main_loop_quit (d->loop);
+}
+
+/* What the app does: send in a worker, get signals and model updates in the main context. */
+static void
+test_outbox_async (void)
+{
+  g_autofree char *root = teken_test_make_tmp_dir ();
+  g_autofree char *outdir = g_build_filename (root, "outbox", NULL);
+  g_autofree char *pkgdir = g_build_filename (root, "packages", NULL);
+  g_autoptr(TekenOutbox) outbox = NULL;
+  g_autoptr(TekenReport) r = valid_renewal ();
+  g_autoptr(TekenRaConfig) config = teken_ra_config_new ();
+  g_autoptr(TekenDelivery) delivery = NULL;
+  g_autoptr(TekenOutboxEntry) queued = NULL;
+  g_autoptr(TekenOutboxEntry) listed = NULL;
+  g_autoptr(GBytes) letter = NULL;
+  g_autoptr(GError) error = NULL;
+  AsyncData d = { 0 };
+
+  d.loop = g_main_loop_new (NULL, FALSE);
+  d.main_thread = g_thread_self ();
+  teken_ra_config_set_string (config, "delivery", "channel", "folder");
+  teken_ra_config_set_string (config, "folder", "path", pkgdir);
+  delivery = teken_delivery_new (config);
+  outbox = teken_outbox_new (outdir, &error);
+  g_assert_no_error (error);
+  letter = teken_report_letter_render (r, config, TEKEN_REPORT_LETTER_WET, NULL, &error);
+  queued = teken_outbox_add (outbox, r, letter, TRUE, &error);
+  g_assert_no_error (error);
+  g_signal_connect (outbox, "entry-changed", G_CALLBACK (async_change), &d);
+
+  teken_outbox_send_async (outbox, teken_report_get_id (r), delivery, FALSE, NULL, async_sent, &d);
+  g_main_loop_run (d.loop);
+  /* Let the last queued notification run. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_no_error (d.error);
+  g_assert_cmpint (teken_outbox_entry_get_state (d.result), ==, TEKEN_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (d.changes, ==, 2);   /* sending, sent */
+  g_assert_false (d.wrong_thread);
+  listed = g_list_model_get_item (teken_outbox_get_entries (outbox), 0);
+  g_assert_cmpint (teken_outbox_entry_get_state (listed), ==, TEKEN_OUTBOX_STATE_SENT);
+  g_assert_cmpuint (g_list_model_get_n_items (teken_outbox_get_entries (outbox)), ==, 1);
+  g_clear_object (&d.result);
+  g_main_loop_unref (d.loop);
 }
 
 static void
@@ -927,7 +1074,7 @@ test_cli_validation (void)
 
   env_init (&env);
   write_config (&env, "");
-  g_assert_cmpint (cli (NULL, &err, "report", "revocation", "--owner-name", "Budi", "--owner-nip", "123",
+  g_assert_cmpint (cli (&env, NULL, &err, "report", "revocation", "--owner-name", "Budi", "--owner-nip", "123",
                         "--owner-email", "budi", "--revocation-reason", "bosan", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "--owner-nip: Owner’s NIP: a NIP has exactly 18 digits"));
   g_assert_nonnull (strstr (err, "--owner-email: Official e-mail: enter an e-mail address"));
@@ -935,7 +1082,7 @@ test_cli_validation (void)
   g_assert_nonnull (strstr (err, "--owner-position: Owner’s position is required"));
   g_assert_nonnull (strstr (err, "--cert-serial: Certificate serial number is required"));
   /* Nothing was written. */
-  g_assert_cmpint (cli (&list, NULL, "outbox", "list", "--json", NULL), ==, 0);
+  g_assert_cmpint (cli (&env, &list, NULL, "outbox", "list", "--json", NULL), ==, 0);
   g_assert_cmpstr (g_strstrip (list), ==, "[]");
   env_clear (&env);
 }
@@ -968,6 +1115,7 @@ main (int    argc,
   g_test_add_func ("/report/letter/signed", test_signed_letter);
   g_test_add_func ("/report/cli/validation", test_cli_validation);
   g_test_add_func ("/report/outbox/folder", test_folder_and_outbox);
+  g_test_add_func ("/report/outbox/async", test_outbox_async);
   g_test_add_func ("/report/osticket/delivered", test_osticket_delivered);
   g_test_add_func ("/report/osticket/errors", test_osticket_errors);
   g_test_add_func ("/report/osticket/wrong-key", test_osticket_wrong_key);

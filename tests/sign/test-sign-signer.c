@@ -589,6 +589,79 @@ test_openssl_verify_ranges (void)
     }
 }
 
+typedef struct
+{
+  guint calls;
+  gboolean fail;
+} HookState;
+
+/* Stands in for a timestamp: an unsigned attribute over the signature value. */
+static gboolean
+add_fake_token (TekenCmsBuilder  *builder,
+                GCancellable     *cancellable,
+                gpointer          user_data,
+                GError          **error)
+{
+  HookState *state = user_data;
+  g_autoptr(GBytes) value = teken_cms_builder_get_signature_value (builder);
+  static const guint8 token[] = { 0x30, 0x03, 0x02, 0x01, 0x07 };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (token, sizeof token);
+
+  state->calls++;
+  g_assert_nonnull (value);
+  if (state->fail)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "TSA did not answer");
+      return FALSE;
+    }
+  return teken_cms_builder_add_unsigned_attribute (builder, "1.2.840.113549.1.9.16.2.14", bytes, error);
+}
+
+static void
+test_cms_hook (void)
+{
+  g_autofree char *dir = teken_test_make_tmp_dir ();
+  g_autofree char *in = teken_test_corpus_path ("laporan-cairo.pdf");
+  g_autofree char *out = g_build_filename (dir, "hook.pdf", NULL);
+  g_autofree char *root = teken_test_pki_path ("root.crt");
+  g_autofree char *output = NULL;
+  g_autoptr(TekenKey) key = load_key ("individu-rsa2048");
+  g_autoptr(TekenSigner) signer = teken_signer_new (key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  HookState state = { 0, TRUE };
+
+  teken_signer_set_cms_hook (signer, add_fake_token, &state, NULL);
+  g_assert_false (teken_signer_sign_file (signer, in, out, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+  entries = teken_test_list_dir (dir);
+  g_assert_cmpuint (entries->len, ==, 0);
+
+  state.fail = FALSE;
+  sign_ok (signer, in, out);
+  g_assert_cmpuint (state.calls, ==, 2);
+  if (!teken_test_openssl_cms_verify (out, 0, root, &output))
+    g_error ("openssl cms -verify: %s", output);
+  g_clear_pointer (&output, g_free);
+  {
+    g_autofree char *der_path = g_build_filename (dir, "sig.der", NULL);
+    g_autofree char *der = NULL;
+    gsize len;
+    const unsigned char *p;
+    CMS_ContentInfo *cms;
+    CMS_SignerInfo *si;
+
+    g_assert_true (teken_test_extract_cms (out, 0, der_path, &error));
+    g_assert_true (g_file_get_contents (der_path, &der, &len, NULL));
+    p = (const unsigned char *) der;
+    cms = d2i_CMS_ContentInfo (NULL, &p, len);
+    si = sk_CMS_SignerInfo_value (CMS_get0_SignerInfos (cms), 0);
+    g_assert_cmpint (CMS_unsigned_get_attr_by_NID (si, NID_id_smime_aa_timeStampToken, -1), >=, 0);
+    CMS_ContentInfo_free (cms);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -614,6 +687,7 @@ main (int    argc,
   g_test_add_func ("/sign/signer/async", test_async);
   g_test_add_func ("/sign/signer/signing-time", test_signing_time);
   g_test_add_func ("/sign/signer/openssl-verify", test_openssl_verify_ranges);
+  g_test_add_func ("/sign/signer/cms-hook", test_cms_hook);
 
   return g_test_run ();
 }

@@ -111,7 +111,10 @@ test_teken_signed (gconstpointer data)
   g_assert_cmpint (teken_signature_result_get_revocation_status (sig), ==, TEKEN_REVOCATION_STATUS_NOT_CHECKED);
   /* The signed length is the whole file: "view signed version" opens the same bytes. */
   g_assert_true (teken_signature_result_get_byte_range (sig, range));
-  g_assert_true (g_file_get_contents (path, NULL, &size, NULL));
+  {
+    g_autoptr(GBytes) bytes = vt_read (path);
+    size = g_bytes_get_size (bytes);
+  }
   g_assert_cmpuint (teken_signature_result_get_signed_length (sig), ==, size);
   g_assert_cmpint (range[0], ==, 0);
 }
@@ -157,9 +160,25 @@ test_mutool_signed (void)
 
   g_assert_true (teken_test_run (argv, NULL, NULL, &status, &error));
   g_assert_cmpint (status, ==, 0);
-  result = vt_verify (out);
+  /* mutool embeds only the signer's certificate: give the CA as a known intermediate, so that
+   * SHA-1 is the only thing that keeps the signature from being valid. */
+  {
+    g_autoptr(TekenVerifier) verifier = teken_verifier_new ();
+    g_autoptr(TekenTrustStore) store = vt_store ();
+    g_autofree char *ca = teken_test_pki_path ("ca.crt");
+    g_autoptr(GBytes) ca_bytes = vt_read (ca);
+    g_autoptr(TekenCertInfo) ca_info = teken_cert_info_new_from_data (g_bytes_get_data (ca_bytes, NULL),
+                                                                      g_bytes_get_size (ca_bytes), NULL);
+
+    teken_trust_store_add_intermediate (store, teken_cert_info_get_x509 (ca_info), TEKEN_TRUST_SOURCE_FILE);
+    teken_verifier_set_trust_store (verifier, store);
+    result = teken_verifier_verify_file (verifier, out, NULL, &error);
+    g_assert_no_error (error);
+  }
   vt_print (result);
   sig = vt_sig (result, 0);
+  g_assert_true (teken_signature_result_get_chain_trusted (sig));
+  g_assert_false (teken_signature_result_has_reason (sig, TEKEN_SIGNATURE_REASON_ISSUER_UNKNOWN));
   g_assert_cmpstr (teken_signature_result_get_field_name (sig), ==, "TTE_Bupati");
   g_assert_true (teken_signature_result_get_integrity (sig));
   g_assert_cmpstr (teken_signature_result_get_digest_algorithm (sig), ==, "SHA-1");
@@ -579,6 +598,33 @@ test_async (void)
   g_object_unref (result);
 }
 
+/* The legacy subfilters (made by the test's own signer): verified, reported legacy and SHA-1. */
+static void
+test_legacy_subfilters (void)
+{
+  const char *subfilters[] = { "adbe.pkcs7.sha1", "adbe.x509.rsa_sha1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subfilters); i++)
+    {
+      g_autofree char *in = teken_test_corpus_path ("naskah-dinas-libreoffice.pdf");
+      g_autofree char *name = g_strdup_printf ("legacy-%u.pdf", i);
+      g_autofree char *out = tmp_path (name);
+      VtSignOptions o = { "individu-rsa2048", 0, subfilters[i], "Lama", NULL };
+      g_autoptr(TekenDocumentResult) result = NULL;
+      TekenSignatureResult *sig;
+
+      vt_sign_own (in, out, &o);
+      result = vt_verify (out);
+      vt_print (result);
+      sig = vt_sig (result, 0);
+      g_assert_cmpstr (teken_signature_result_get_subfilter (sig), ==, subfilters[i]);
+      g_assert_true (teken_signature_result_get_integrity (sig));
+      vt_assert_reasons (sig, TEKEN_SIGNATURE_REASON_LEGACY_SUBFILTER, TEKEN_SIGNATURE_REASON_WEAK_DIGEST, -1);
+      g_assert_cmpint (teken_signature_result_get_status (sig), ==, TEKEN_SIGNATURE_STATUS_INDETERMINATE);
+      g_assert_cmpstr (teken_signature_result_get_signer_name (sig), ==, "Budi Santoso");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -595,6 +641,7 @@ main (int    argc,
   g_test_add_func ("/verify/pdfsig", test_pdfsig_signed);
   g_test_add_func ("/verify/mutool-sha1", test_mutool_signed);
   g_test_add_func ("/verify/tampered", test_tampered);
+  g_test_add_func ("/verify/legacy-subfilters", test_legacy_subfilters);
   for (guint i = 0; i < G_N_ELEMENTS (cert_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/verify/certificate/%s", cert_cases[i].signer);

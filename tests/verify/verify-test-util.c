@@ -10,6 +10,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #define CONTENTS_HEX 32768
 #define BR_PLACEHOLDER "[0 0000000000 0000000000 0000000000]"
@@ -370,23 +371,58 @@ vt_sign_own (const char          *in,
   teken_pdf_dict_set (sig, "SubFilter", teken_pdf_name_new (o->subfilter ? o->subfilter : "ETSI.CAdES.detached"));
   teken_pdf_dict_set (sig, "M", teken_pdf_string_new_text (m));
   teken_pdf_dict_set (sig, "ByteRange", teken_pdf_raw_new (BR_PLACEHOLDER, strlen (BR_PLACEHOLDER)));
+  if (g_strcmp0 (o->subfilter, "adbe.x509.rsa_sha1") == 0)
+    {
+      /* The signer's certificate goes into /Cert (ISO 32000-1 §12.8.3.2). */
+      FILE *cf = fopen (crt_path, "r");
+      X509 *cc = cf ? PEM_read_X509 (cf, NULL, NULL, NULL) : NULL;
+      unsigned char *cder = NULL;
+      int clen;
+
+      g_assert_nonnull (cc);
+      fclose (cf);
+      clen = i2d_X509 (cc, &cder);
+      teken_pdf_dict_set (sig, "Cert", teken_pdf_string_new (cder, clen, TRUE));
+      OPENSSL_free (cder);
+      X509_free (cc);
+    }
   for (int i = 0; i < CONTENTS_HEX; i++)
     g_string_append_c (contents, '0');
   g_string_append_c (contents, '>');
   teken_pdf_dict_set (sig, "Contents", teken_pdf_raw_new (contents->str, contents->len));
-  if (o->docmdp > 0)
+  if (o->docmdp > 0 || o->lock_field != NULL)
     {
-      TekenPdfObject *ref = teken_pdf_dict_new ();
-      TekenPdfObject *params = teken_pdf_dict_new ();
       TekenPdfObject *arr = teken_pdf_array_new ();
 
-      teken_pdf_dict_set (params, "Type", teken_pdf_name_new ("TransformParams"));
-      teken_pdf_dict_set (params, "P", teken_pdf_integer_new (o->docmdp));
-      teken_pdf_dict_set (params, "V", teken_pdf_name_new ("1.2"));
-      teken_pdf_dict_set (ref, "Type", teken_pdf_name_new ("SigRef"));
-      teken_pdf_dict_set (ref, "TransformMethod", teken_pdf_name_new ("DocMDP"));
-      teken_pdf_dict_set (ref, "TransformParams", params);
-      teken_pdf_array_append (arr, ref);
+      if (o->docmdp > 0)
+        {
+          TekenPdfObject *ref = teken_pdf_dict_new ();
+          TekenPdfObject *params = teken_pdf_dict_new ();
+
+          teken_pdf_dict_set (params, "Type", teken_pdf_name_new ("TransformParams"));
+          teken_pdf_dict_set (params, "P", teken_pdf_integer_new (o->docmdp));
+          teken_pdf_dict_set (params, "V", teken_pdf_name_new ("1.2"));
+          teken_pdf_dict_set (ref, "Type", teken_pdf_name_new ("SigRef"));
+          teken_pdf_dict_set (ref, "TransformMethod", teken_pdf_name_new ("DocMDP"));
+          teken_pdf_dict_set (ref, "TransformParams", params);
+          teken_pdf_array_append (arr, ref);
+        }
+      if (o->lock_field != NULL)
+        {
+          TekenPdfObject *ref = teken_pdf_dict_new ();
+          TekenPdfObject *params = teken_pdf_dict_new ();
+          TekenPdfObject *names = teken_pdf_array_new ();
+
+          teken_pdf_array_append (names, teken_pdf_string_new_text (o->lock_field));
+          teken_pdf_dict_set (params, "Type", teken_pdf_name_new ("TransformParams"));
+          teken_pdf_dict_set (params, "Action", teken_pdf_name_new ("Include"));
+          teken_pdf_dict_set (params, "Fields", names);
+          teken_pdf_dict_set (params, "V", teken_pdf_name_new ("1.2"));
+          teken_pdf_dict_set (ref, "Type", teken_pdf_name_new ("SigRef"));
+          teken_pdf_dict_set (ref, "TransformMethod", teken_pdf_name_new ("FieldMDP"));
+          teken_pdf_dict_set (ref, "TransformParams", params);
+          teken_pdf_array_append (arr, ref);
+        }
       teken_pdf_dict_set (sig, "Reference", arr);
     }
   teken_pdf_update_set_object (update, sig_num, sig);
@@ -477,9 +513,50 @@ vt_sign_own (const char          *in,
   fclose (f);
   g_assert_nonnull (key);
   g_assert_nonnull (cert);
-  cms = CMS_sign (cert, key, chain, bio, CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES);
-  g_assert_nonnull (cms);
-  der_len = i2d_CMS_ContentInfo (cms, &der);
+  if (g_strcmp0 (o->subfilter, "adbe.x509.rsa_sha1") == 0)
+    {
+      /* A bare PKCS#1 v1.5 signature over the SHA-1 of the ranges, as an OCTET STRING. */
+      unsigned char md[EVP_MAX_MD_SIZE], sigbuf[1024];
+      unsigned int md_len = 0;
+      size_t sig_len = sizeof sigbuf;
+      char *mem = NULL;
+      long mem_len = BIO_get_mem_data (bio, &mem);
+      EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new (key, NULL);
+      ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new ();
+
+      g_assert_true (EVP_Digest (mem, mem_len, md, &md_len, EVP_sha1 (), NULL) == 1);
+      g_assert_true (EVP_PKEY_sign_init (pctx) == 1);
+      g_assert_true (EVP_PKEY_CTX_set_rsa_padding (pctx, RSA_PKCS1_PADDING) == 1);
+      g_assert_true (EVP_PKEY_CTX_set_signature_md (pctx, EVP_sha1 ()) == 1);
+      g_assert_true (EVP_PKEY_sign (pctx, sigbuf, &sig_len, md, md_len) == 1);
+      ASN1_OCTET_STRING_set (os, sigbuf, (int) sig_len);
+      der_len = i2d_ASN1_OCTET_STRING (os, &der);
+      ASN1_OCTET_STRING_free (os);
+      EVP_PKEY_CTX_free (pctx);
+      cms = NULL;
+    }
+  else if (g_strcmp0 (o->subfilter, "adbe.pkcs7.sha1") == 0)
+    {
+      /* The CMS signs (and embeds) the 20-byte SHA-1 of the ranges. */
+      unsigned char md[EVP_MAX_MD_SIZE];
+      unsigned int md_len = 0;
+      char *mem = NULL;
+      long mem_len = BIO_get_mem_data (bio, &mem);
+      BIO *digest_bio;
+
+      g_assert_true (EVP_Digest (mem, mem_len, md, &md_len, EVP_sha1 (), NULL) == 1);
+      digest_bio = BIO_new_mem_buf (md, md_len);
+      cms = CMS_sign (cert, key, chain, digest_bio, CMS_BINARY | CMS_NOSMIMECAP);
+      BIO_free (digest_bio);
+      g_assert_nonnull (cms);
+      der_len = i2d_CMS_ContentInfo (cms, &der);
+    }
+  else
+    {
+      cms = CMS_sign (cert, key, chain, bio, CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES);
+      g_assert_nonnull (cms);
+      der_len = i2d_CMS_ContentInfo (cms, &der);
+    }
   g_assert_cmpint (der_len, >, 0);
   g_assert_cmpint (der_len * 2, <=, CONTENTS_HEX);
   for (int i = 0; i < der_len; i++)

@@ -37,6 +37,7 @@ typedef struct
   int docmdp;              /* 0: approval; 1-3: certification */
   const char *subfilter;   /* default ETSI.CAdES.detached */
   const char *field;       /* default "Cert1" */
+  const char *lock_field;  /* FieldMDP /Include [lock_field] in the signature's /Reference */
 } VtSignOptions;
 
 /* The test's own signer: new invisible field, optional DocMDP certification. */
