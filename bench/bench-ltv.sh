@@ -52,7 +52,8 @@ mkdir -p "$out"
 json=$out/ltv-$(date -u +%Y%m%dT%H%M%SZ).json
 cmd () { echo "$cli sign --p12 $P12 --passphrase-file $pass --level $1 -o $work/$1.pdf $input"; }
 
-hyperfine --warmup 2 --runs "$runs" --export-json "$json" \
+# The revocation cache is emptied before every run, so B-LT and B-LTA always ask the OCSP responder.
+hyperfine --warmup 2 --runs "$runs" --export-json "$json" --prepare "rm -rf $XDG_CACHE_HOME" \
   -n B-B "$(cmd B-B)" -n B-T "$(cmd B-T)" -n B-LT "$(cmd B-LT)" -n B-LTA "$(cmd B-LTA)"
 
 echo

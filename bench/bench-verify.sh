@@ -8,8 +8,8 @@
 # Prints medians, ratios (teken / peer) and peak RSS. See bench/README.md.
 #
 # Environment: RUNS (default 20), RUNS_BIG (default 5), INPUTS (default "letter 200p big"),
-# VERIFY_ARGS (extra arguments for teken-cli verify before the file, e.g. a trust option for the
-# test root), TEKEN_CLI (another teken-cli).
+# VERIFY_ARGS (arguments for teken-cli verify before the file; default: --trust <test root>),
+# TEKEN_CLI (another teken-cli).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +19,6 @@ out=$here/out
 runs=${RUNS:-20}
 runs_big=${RUNS_BIG:-5}
 inputs=${INPUTS:-letter 200p big}
-read -r -a verify_args <<< "${VERIFY_ARGS:-}"
 
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$root" -Dapp=false
@@ -30,6 +29,12 @@ targets=(tests/common/test-pki.stamp tests/common/make-big-pdf)
 ninja -C "$build" "${targets[@]}" >/dev/null
 
 pki=$build/tests/common/pki
+# Trust the test root (the files are signed by the test PKI); VERIFY_ARGS replaces this.
+if [ -n "${VERIFY_ARGS+set}" ]; then
+  read -r -a verify_args <<< "$VERIFY_ARGS"
+else
+  verify_args=(--trust "$pki/root.crt")
+fi
 for cmd in sign verify; do
   if ! "$cli" "$cmd" --help >/dev/null 2>&1; then
     echo "bench-verify: $cli has no $cmd command yet" >&2

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <malloc.h>
 
 #include "teken-application.h"
 #include "teken-core.h"
@@ -15,6 +16,10 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(TekenApplication) app = NULL;
+
+  /* Page textures are large and short-lived: a fixed mmap threshold hands them back to the
+   * system when freed instead of leaving them in (per-thread) heaps. */
+  mallopt (M_MMAP_THRESHOLD, 512 * 1024);
 
   setlocale (LC_ALL, "");
   textdomain (GETTEXT_PACKAGE);

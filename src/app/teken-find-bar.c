@@ -157,6 +157,9 @@ cancel_search (TekenFindBar *self)
   self->searching = FALSE;
 }
 
+static void search_changed_cb (GtkSearchEntry *entry,
+                               TekenFindBar   *self);
+
 void
 teken_find_bar_search (TekenFindBar *self,
                        const char   *text)
@@ -170,6 +173,12 @@ teken_find_bar_search (TekenFindBar *self,
   cancel_search (self);
   g_clear_pointer (&self->matches, g_array_unref);
   self->current = -1;
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->entry)), text ? text : "") != 0)
+    {
+      g_signal_handlers_block_by_func (self->entry, search_changed_cb, self);
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), text ? text : "");
+      g_signal_handlers_unblock_by_func (self->entry, search_changed_cb, self);
+    }
   renderer = self->view ? teken_document_view_get_renderer (self->view) : NULL;
   if (renderer == NULL || text == NULL || text[0] == '\0')
     {

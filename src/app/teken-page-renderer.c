@@ -11,7 +11,7 @@
 /* Textures wider or taller than this are rendered smaller and scaled up by the view. */
 #define MAX_TEXTURE_SIDE 8192
 #define MAX_TEXTURE_BYTES (64 * 1024 * 1024)
-#define DEFAULT_CACHE_LIMIT (192 * 1024 * 1024)
+#define DEFAULT_CACHE_LIMIT (128 * 1024 * 1024)
 
 typedef struct
 {

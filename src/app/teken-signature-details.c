@@ -609,3 +609,15 @@ teken_signature_details_scroll_to_row (TekenSignatureDetails *self,
   /* Leave room for the group title above the row. */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), point.y - 48);
 }
+
+gboolean
+teken_signature_details_ask_trust (TekenSignatureDetails *self)
+{
+  g_return_val_if_fail (TEKEN_IS_SIGNATURE_DETAILS (self), FALSE);
+
+  if (teken_signature_result_get_chain_trusted (self->signature) ||
+      teken_signature_result_get_signer (self->signature) == NULL)
+    return FALSE;
+  trust_clicked_cb (NULL, self);
+  return TRUE;
+}

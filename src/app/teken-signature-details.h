@@ -25,6 +25,9 @@ const char *teken_signature_details_get_row_value  (TekenSignatureDetails *self,
 /* Scrolls the row titled `title` to the top (tests, screenshots). */
 void        teken_signature_details_scroll_to_row  (TekenSignatureDetails *self,
                                                     const char            *title);
+/* Asks whether to trust the top certificate of the chain, as the "Trust…" button does;
+ * FALSE when the chain is already trusted (no button). */
+gboolean    teken_signature_details_ask_trust      (TekenSignatureDetails *self);
 /* The headline (status summary). */
 const char *teken_signature_details_get_headline   (TekenSignatureDetails *self);
 

@@ -9,28 +9,21 @@
 #include "teken-window-private.h"
 
 static void
-file_chosen_cb (GtkNativeDialog *native,
-                int              response,
-                TekenWindow     *self)
+open_files (TekenWindow *self,
+            GListModel  *files)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  guint n = g_list_model_get_n_items (files);
+
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
-      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-      guint n = g_list_model_get_n_items (files);
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
 
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-
-          if (i == 0 && self->file == NULL)
-            teken_window_open (self, file);
-          else
-            teken_application_open_file (TEKEN_APPLICATION (app), file);
-        }
+      if (i == 0 && self->file == NULL)
+        teken_window_open (self, file);
+      else
+        teken_application_open_file (TEKEN_APPLICATION (app), file);
     }
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
 }
 
 static GtkFileFilter *
@@ -44,25 +37,78 @@ new_pdf_filter (void)
   return filter;
 }
 
+static GtkFileFilter *
+new_all_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("All Files"));
+  gtk_file_filter_add_pattern (filter, "*");
+  return filter;
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+files_chosen_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TekenWindow) self = user_data;
+  g_autoptr(GListModel) files = gtk_file_dialog_open_multiple_finish (GTK_FILE_DIALOG (object), result, NULL);
+
+  if (files != NULL)
+    open_files (self, files);
+}
+
+void
+_teken_window_choose_file (TekenWindow *self)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  g_autoptr(GtkFileFilter) pdf = new_pdf_filter ();
+  g_autoptr(GtkFileFilter) all = new_all_filter ();
+
+  g_list_store_append (filters, pdf);
+  g_list_store_append (filters, all);
+  gtk_file_dialog_set_title (dialog, _("Open Document"));
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_set_default_filter (dialog, pdf);
+  gtk_file_dialog_open_multiple (dialog, GTK_WINDOW (self), NULL, files_chosen_cb, g_object_ref (self));
+}
+#else
+static void
+file_chosen_cb (GtkNativeDialog *native,
+                int              response,
+                TekenWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
+
+      open_files (self, files);
+    }
+  gtk_native_dialog_destroy (native);
+  g_object_unref (native);
+}
+
 void
 _teken_window_choose_file (TekenWindow *self)
 {
   GtkFileChooserNative *native;
   g_autoptr(GtkFileFilter) pdf = new_pdf_filter ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = new_all_filter ();
 
-  /* GtkFileDialog (GTK 4.10) would be the modern choice; 4.8 has only the chooser. */
+  /* GTK 4.8 has no GtkFileDialog (4.10). */
   native = gtk_file_chooser_native_new (_("Open Document"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), pdf);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect (native, "response", G_CALLBACK (file_chosen_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
+#endif
 
 static void
 open_action (GtkWidget  *widget,

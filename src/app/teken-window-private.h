@@ -53,6 +53,7 @@ struct _TekenWindow
   TekenVerifier *verifier;
   GCancellable *cancellable;     /* loading and verification; cancelled on close */
   guint update_controls_id;
+  guint verify_source_id;        /* verification waiting for the first page */
   guint loading : 1;
   guint verifying : 1;
   guint sidebar_visible : 1;

@@ -9,8 +9,6 @@
 #include "teken-signature-details.h"
 #include "teken-window-private.h"
 
-#define RECENT_LIMIT 5
-
 G_DEFINE_FINAL_TYPE (TekenWindow, teken_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -116,6 +114,17 @@ add_to_recent (TekenWindow *self)
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
+/* A load or verification of a document that is no longer shown (or of a closed window)
+ * may still finish successfully: its result is dropped. */
+static gboolean
+is_stale (TekenWindow  *self,
+          GAsyncResult *result)
+{
+  GCancellable *cancellable = G_IS_TASK (result) ? g_task_get_cancellable (G_TASK (result)) : NULL;
+
+  return self->view == NULL || (cancellable != NULL && g_cancellable_is_cancelled (cancellable));
+}
+
 static void
 verified_cb (GObject      *object,
              GAsyncResult *result,
@@ -126,7 +135,7 @@ verified_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   doc_result = teken_verifier_verify_file_finish (TEKEN_VERIFIER (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (is_stale (self, result) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   set_busy (self, self->loading, FALSE);
@@ -170,6 +179,30 @@ start_verification (TekenWindow *self)
   teken_signature_list_set_checking (self->signature_list);
   teken_verifier_verify_file_async (self->verifier, path, self->cancellable,
                                     verified_cb, g_object_ref (self));
+}
+
+static gboolean
+deferred_verification_cb (gpointer data)
+{
+  TekenWindow *self = data;
+
+  self->verify_source_id = 0;
+  start_verification (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Verification starts once the first page is on screen (both compete for the CPU), or after
+ * a short delay when the page is not drawn (a hidden window). The bar says "Checking…" at once. */
+static void
+schedule_verification (TekenWindow *self)
+{
+  g_clear_handle_id (&self->verify_source_id, g_source_remove);
+  if (self->file == NULL || self->revision_bytes != NULL)
+    return;
+  set_busy (self, self->loading, TRUE);
+  teken_signature_bar_set_checking (self->signature_bar);
+  teken_signature_list_set_checking (self->signature_list);
+  self->verify_source_id = g_timeout_add (300, deferred_verification_cb, self);
 }
 
 static void
@@ -255,6 +288,11 @@ first_page_drawn_cb (TekenDocumentView *view,
 {
   const char *bench = g_getenv ("TEKEN_BENCH_FIRST_PAGE");
 
+  if (self->verify_source_id != 0)
+    {
+      g_clear_handle_id (&self->verify_source_id, g_source_remove);
+      start_verification (self);
+    }
   if (g_getenv ("TEKEN_BENCH_SCROLL") != NULL)
     g_timeout_add (20, bench_scroll_cb, self);
   if (bench == NULL)
@@ -276,7 +314,7 @@ loaded_cb (GObject      *object,
   g_autofree char *name = NULL;
 
   renderer = teken_page_renderer_load_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (is_stale (self, result) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, FALSE, self->verifying);
 
@@ -320,7 +358,7 @@ loaded_cb (GObject      *object,
   if (self->revision_bytes == NULL)
     {
       add_to_recent (self);
-      start_verification (self);
+      schedule_verification (self);
     }
   _teken_window_actions_update (self);
 }
@@ -329,8 +367,6 @@ static void
 load_document (TekenWindow *self,
                const char  *password)
 {
-  g_autofree char *name = NULL;
-
   if (self->password != NULL)
     {
       memset (self->password, 0, strlen (self->password));
@@ -350,6 +386,7 @@ reset_document (TekenWindow *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->verify_source_id, g_source_remove);
   set_busy (self, FALSE, FALSE);
 
   teken_document_view_set_renderer (self->view, NULL);
@@ -398,6 +435,7 @@ static void
 fill_recent (TekenWindow *self)
 {
   GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  guint limit = g_settings_get_uint (self->settings, "recent-documents-limit");
   guint n = 0;
   GtkWidget *child;
 
@@ -406,7 +444,7 @@ fill_recent (TekenWindow *self)
 
   /* Most recently visited first. */
   items = g_list_sort (items, compare_recent);
-  for (GList *l = items; l != NULL && n < RECENT_LIMIT; l = l->next)
+  for (GList *l = items; l != NULL && n < limit; l = l->next)
     {
       GtkRecentInfo *info = l->data;
       GtkWidget *row;
@@ -449,7 +487,7 @@ static void
 schedule_controls_update (TekenWindow *self)
 {
   if (self->update_controls_id == 0)
-    self->update_controls_id = g_idle_add (update_controls_idle, self);
+    self->update_controls_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_controls_idle, self, NULL);
 }
 
 static void
@@ -584,6 +622,7 @@ teken_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->update_controls_id, g_source_remove);
+  g_clear_handle_id (&self->verify_source_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TEKEN_TYPE_WINDOW);
 
   G_OBJECT_CLASS (teken_window_parent_class)->dispose (object);

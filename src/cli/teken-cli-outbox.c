@@ -4,7 +4,7 @@
  *
  * teken-cli outbox list [--json]
  * teken-cli outbox send [ID…]          due reports, or the given ones (drafts are queued first)
- * teken-cli outbox retry ID            send one now, whatever its state or backoff (not a sent one)
+ * teken-cli outbox retry ID            send a queued, failed or interrupted one now, whatever its backoff
  * teken-cli outbox remove ID           drop a draft or failed report
  * teken-cli outbox set-secret osticket|smtp [--passphrase-file F]   store the API key / password
  *
@@ -90,16 +90,25 @@ list (TekenOutbox *outbox,
                teken_outbox_state_get_label (state),
                teken_report_kind_to_string (teken_outbox_entry_get_kind (e)), updated);
       if (state == TEKEN_OUTBOX_STATE_SENT)
-        /* translators: %s is a ticket number, Message-ID or folder */
-        g_print ("    %s\n", g_strdup_printf (_("Receipt: %s"), teken_outbox_entry_get_receipt (e)));
+        {
+          /* translators: %s is a ticket number, Message-ID or folder */
+          g_autofree char *line = g_strdup_printf (_("Receipt: %s"), teken_outbox_entry_get_receipt (e));
+          g_print ("    %s\n", line);
+        }
       else if (teken_outbox_entry_is_interrupted (e))
         g_print ("    %s\n", _("Interrupted while sending; will be sent again with the same key"));
       if (teken_outbox_entry_get_last_error (e) != NULL && state != TEKEN_OUTBOX_STATE_SENT)
-        /* translators: %s is the last error message */
-        g_print ("    %s\n", g_strdup_printf (_("Last error: %s"), teken_outbox_entry_get_last_error (e)));
+        {
+          /* translators: %s is the last error message */
+          g_autofree char *line = g_strdup_printf (_("Last error: %s"), teken_outbox_entry_get_last_error (e));
+          g_print ("    %s\n", line);
+        }
       if (state == TEKEN_OUTBOX_STATE_QUEUED && teken_outbox_entry_get_next_attempt (e) != NULL)
-        /* translators: %s is a date and time */
-        g_print ("    %s\n", g_strdup_printf (_("Next attempt: %s"), next));
+        {
+          /* translators: %s is a date and time */
+          g_autofree char *line = g_strdup_printf (_("Next attempt: %s"), next);
+          g_print ("    %s\n", line);
+        }
     }
   json_builder_end_array (b);
   if (as_json)

@@ -111,6 +111,13 @@ read_certificate (const char  *path,
 }
 
 static gboolean
+certificate_valid_now (X509 *cert)
+{
+  return X509_cmp_current_time (X509_get0_notBefore (cert)) < 0 &&
+         X509_cmp_current_time (X509_get0_notAfter (cert)) > 0;
+}
+
+static gboolean
 add_attachments (TekenReport  *report,
                  char        **specs,
                  GError      **error)
@@ -280,6 +287,12 @@ run (TekenReportKind  kind,
   if (config == NULL)
     goto fail;
   layout = key != NULL && !o->wet ? teken_report_letter_preferred_layout (kind) : TEKEN_REPORT_LETTER_WET;
+  if (layout == TEKEN_REPORT_LETTER_ELECTRONIC && !certificate_valid_now (teken_key_get_certificate (key)))
+    {
+      /* An expired certificate cannot make a valid signature: the owner signs by hand instead. */
+      g_printerr ("teken-cli: %s\n", _("The certificate is not valid today, so the letter is laid out for a handwritten signature"));
+      layout = TEKEN_REPORT_LETTER_WET;
+    }
   letter = teken_report_letter_render (report, config, layout, &area, &error);
   if (letter == NULL)
     goto fail;

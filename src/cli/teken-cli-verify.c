@@ -46,6 +46,46 @@ iso_time (GDateTime *time)
 /* ------------------------------------------------------------------------------------------ */
 /* Human output */
 
+/* Time stamp, revocation and "long-term validation: yes/no" (docs/ltv.md). */
+static void
+print_long_term (TekenSignatureResult *sig)
+{
+  g_autofree char *rev_time = format_time (teken_signature_result_get_revocation_time (sig));
+  gboolean embedded = teken_signature_result_get_revocation_source (sig) == TEKEN_REVOCATION_SOURCE_EMBEDDED;
+
+  if (teken_signature_result_get_signature_type (sig) == TEKEN_SIGNATURE_TYPE_DOCUMENT_TIMESTAMP)
+    return;
+  if (teken_signature_result_has_timestamp (sig))
+    {
+      g_autofree char *ts_time = format_time (teken_signature_result_get_timestamp_time (sig));
+      const char *authority = teken_signature_result_get_timestamp_authority (sig);
+
+      /* translators: "Time stamp: <time> by <authority> (valid)" */
+      g_print (_("    Time stamp: %s by %s (%s)\n"), ts_time ? ts_time : "?", authority ? authority : "?",
+               teken_signature_result_get_timestamp_status (sig) == TEKEN_SIGNATURE_STATUS_VALID
+               ? _("valid") : _("not valid"));
+    }
+  switch (teken_signature_result_get_revocation_status (sig))
+    {
+    case TEKEN_REVOCATION_STATUS_GOOD:
+      g_print ("    %s %s\n", _("Revocation:"), embedded ? _("not revoked (data in the document)")
+                                                        : _("not revoked (checked online)"));
+      break;
+    case TEKEN_REVOCATION_STATUS_REVOKED:
+      /* translators: %s is a date and time */
+      g_print (_("    Revocation: the certificate was revoked on %s\n"), rev_time ? rev_time : "?");
+      break;
+    case TEKEN_REVOCATION_STATUS_UNKNOWN:
+      g_print ("    %s %s\n", _("Revocation:"), _("could not be determined"));
+      break;
+    case TEKEN_REVOCATION_STATUS_NOT_CHECKED:
+    default:
+      g_print ("    %s %s\n", _("Revocation:"), _("not checked"));
+      break;
+    }
+  g_print ("    %s %s\n", _("Long-term validation:"), teken_signature_result_get_ltv (sig) ? _("yes") : _("no"));
+}
+
 static void
 print_signature (TekenSignatureResult *sig,
                  guint                 index,
@@ -127,6 +167,7 @@ print_signature (TekenSignatureResult *sig,
              teken_signature_result_get_digest_algorithm (sig) ? teken_signature_result_get_digest_algorithm (sig) : "",
              teken_signature_result_get_signature_algorithm (sig) ? ", " : "",
              teken_signature_result_get_signature_algorithm (sig) ? teken_signature_result_get_signature_algorithm (sig) : "");
+  print_long_term (sig);
   if ((text = teken_signature_result_get_reason (sig)) != NULL)
     g_print ("    %s %s\n", _("Reason:"), text);
   if ((text = teken_signature_result_get_location (sig)) != NULL)

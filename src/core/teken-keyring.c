@@ -93,6 +93,9 @@ static void
 session_free (Session *session)
 {
   g_clear_object (&session->service);
+  /* GDBus frees signal subscriptions in the context they were made in: let it. */
+  while (g_main_context_iteration (session->context, FALSE))
+    ;
   g_main_context_pop_thread_default (session->context);
   g_main_context_unref (session->context);
   g_free (session);

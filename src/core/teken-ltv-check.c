@@ -280,7 +280,9 @@ teken_ltv_check_revocation (X509                   *signer,
       info = teken_revocation_checker_check (checker, signer, issuer, cancellable, &error);
       if (info == NULL)
         {
-          check->status = g_error_matches (error, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_OFFLINE)
+          /* Offline, or a certificate naming no OCSP responder and no CRL: nothing was asked. */
+          check->status = g_error_matches (error, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_OFFLINE) ||
+                          g_error_matches (error, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE)
                           ? TEKEN_LTV_REVOCATION_NOT_CHECKED : TEKEN_LTV_REVOCATION_UNKNOWN;
           check->message = g_strdup (error->message);
           return g_steal_pointer (&check);

@@ -5,6 +5,7 @@
 #include "teken-core-private.h"
 #include "teken-modification.h"
 
+
 #define MAX_WALK_OBJECTS 2000000
 #define MAX_DIRECT_DEPTH 64
 
@@ -176,7 +177,8 @@ child_role (TekenPdfObject *dict,
   if (g_str_equal (key, "Parent") || g_str_equal (key, "P") || g_str_equal (key, "Data") ||
       g_str_equal (key, "Dest") || g_str_equal (key, "D") || g_str_equal (key, "Prev") ||
       g_str_equal (key, "Next") || g_str_equal (key, "First") || g_str_equal (key, "Last") ||
-      g_str_equal (key, "StructParent") || g_str_equal (key, "StructParents") || g_str_equal (key, "Pg"))
+      g_str_equal (key, "StructParent") || g_str_equal (key, "StructParents") || g_str_equal (key, "Pg") ||
+      (g_str_equal (key, "Obj") && role == TEKEN_CHANGE_ROLE_METADATA))
     return -1;
 
   switch (role)
@@ -187,6 +189,8 @@ child_role (TekenPdfObject *dict,
       if (g_str_equal (key, "DSS")) return TEKEN_CHANGE_ROLE_DSS;
       if (g_str_equal (key, "Metadata")) return TEKEN_CHANGE_ROLE_METADATA;
       if (g_str_equal (key, "Perms")) return TEKEN_CHANGE_ROLE_SIGNATURE;
+      /* The structure tree (tags) is not drawn; it points at annotations and pages. */
+      if (g_str_equal (key, "StructTreeRoot") || g_str_equal (key, "MarkInfo")) return TEKEN_CHANGE_ROLE_METADATA;
       return TEKEN_CHANGE_ROLE_OTHER;
     case TEKEN_CHANGE_ROLE_PAGE_TREE:
     case TEKEN_CHANGE_ROLE_PAGE:
@@ -357,6 +361,16 @@ compute_roles (TekenPdfDocument  *doc,
       obj = teken_pdf_document_get_object (doc, num, NULL);
       if (obj == NULL)
         continue;
+      /* Pages get their role from the page tree only: links to a page (/OpenAction, outlines,
+       * link annotations, name trees) must not give the page and all it holds their role. */
+      if (teken_pdf_object_get_kind (obj) == TEKEN_PDF_DICT &&
+          role != TEKEN_CHANGE_ROLE_PAGE_TREE && role != TEKEN_CHANGE_ROLE_PAGE &&
+          (teken_pdf_object_is_name (teken_pdf_dict_get (obj, "Type"), "Page") ||
+           teken_pdf_object_is_name (teken_pdf_dict_get (obj, "Type"), "Pages")))
+        {
+          g_hash_table_remove (walk.roles, GUINT_TO_POINTER (num));
+          continue;
+        }
       refined = role;
       if (teken_pdf_object_get_kind (obj) == TEKEN_PDF_DICT)
         refined = refine_role (&walk, obj, role);
@@ -395,6 +409,44 @@ lookup_role (GHashTable *roles,
 
 /* ------------------------------------------------------------------------------------------ */
 /* Checks of changed objects */
+
+/* Structural equality where numbers may differ by rounding: writers re-print reals with fewer
+ * digits (609.448818897638 → 609.4488); a thousandth of a point changes nothing on the page. */
+static gboolean
+equivalent (const TekenPdfObject *a,
+            const TekenPdfObject *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+  if (teken_pdf_object_is_number (a) && teken_pdf_object_is_number (b))
+    return ABS (teken_pdf_object_get_number (a) - teken_pdf_object_get_number (b)) <= 1e-3;
+  if (teken_pdf_object_get_kind (a) != teken_pdf_object_get_kind (b))
+    return FALSE;
+  switch (teken_pdf_object_get_kind (a))
+    {
+    case TEKEN_PDF_ARRAY:
+      if (teken_pdf_array_get_length (a) != teken_pdf_array_get_length (b))
+        return FALSE;
+      for (guint i = 0; i < teken_pdf_array_get_length (a); i++)
+        if (!equivalent (teken_pdf_array_get (a, i), teken_pdf_array_get (b, i)))
+          return FALSE;
+      return TRUE;
+    case TEKEN_PDF_DICT:
+      if (teken_pdf_dict_get_size (a) != teken_pdf_dict_get_size (b))
+        return FALSE;
+      for (guint i = 0; i < teken_pdf_dict_get_size (a); i++)
+        if (!equivalent (teken_pdf_dict_get_value (a, i), teken_pdf_dict_get (b, teken_pdf_dict_get_key (a, i))))
+          return FALSE;
+      return TRUE;
+    case TEKEN_PDF_STREAM:
+      return equivalent (teken_pdf_stream_get_dict (a), teken_pdf_stream_get_dict (b)) &&
+             g_bytes_equal (teken_pdf_stream_get_raw (a), teken_pdf_stream_get_raw (b));
+    default:
+      return teken_pdf_object_equal (a, b);
+    }
+}
 
 typedef struct
 {
@@ -441,7 +493,7 @@ only_keys_differ (TekenPdfObject     *a,
 
           if (g_strv_contains (allowed, key))
             continue;
-          if (!teken_pdf_object_equal (teken_pdf_dict_get_value (x, i), teken_pdf_dict_get (y, key)))
+          if (!equivalent (teken_pdf_dict_get_value (x, i), teken_pdf_dict_get (y, key)))
             return FALSE;
         }
     }
@@ -473,7 +525,7 @@ array_grows (TekenPdfObject *old_arr,
       gboolean found = FALSE;
 
       for (guint k = 0; k < teken_pdf_array_get_length (new_arr) && !found; k++)
-        found = teken_pdf_object_equal (teken_pdf_array_get (old_arr, i), teken_pdf_array_get (new_arr, k));
+        found = equivalent (teken_pdf_array_get (old_arr, i), teken_pdf_array_get (new_arr, k));
       if (!found)
         return FALSE;
     }
@@ -495,7 +547,7 @@ additions_allowed (Compare        *cmp,
       int role;
 
       for (guint i = 0; old_arr != NULL && i < teken_pdf_array_get_length (old_arr) && !existed; i++)
-        existed = teken_pdf_object_equal (teken_pdf_array_get (old_arr, i), item);
+        existed = equivalent (teken_pdf_array_get (old_arr, i), item);
       if (existed)
         continue;
       if (teken_pdf_object_get_kind (item) != TEKEN_PDF_REFERENCE)
@@ -544,7 +596,7 @@ check_page (Compare        *cmp,
 
   if (!only_keys_differ (old_obj, new_obj, keys))
     return FALSE;
-  if (teken_pdf_object_equal (teken_pdf_dict_get (old_obj, "Annots"), teken_pdf_dict_get (new_obj, "Annots")))
+  if (equivalent (teken_pdf_dict_get (old_obj, "Annots"), teken_pdf_dict_get (new_obj, "Annots")))
     return TRUE;  /* the same reference: the array object is judged on its own */
   old_annots = lookup_in (cmp->old_doc, old_obj, "Annots");
   new_annots = lookup_in (cmp->new_doc, new_obj, "Annots");
@@ -568,7 +620,7 @@ dr_grows (Compare        *cmp,
       TekenPdfObject *ov = teken_pdf_dict_get_value (old_dr, i);
       TekenPdfObject *nv = teken_pdf_dict_get (new_dr, key);
 
-      if (teken_pdf_object_equal (ov, nv))
+      if (equivalent (ov, nv))
         continue;
       {
         g_autoptr(TekenPdfObject) o = lookup_in (cmp->old_doc, old_dr, key);
@@ -578,7 +630,7 @@ dr_grows (Compare        *cmp,
             teken_pdf_object_get_kind (n) != TEKEN_PDF_DICT)
           return FALSE;
         for (guint k = 0; k < teken_pdf_dict_get_size (o); k++)
-          if (!teken_pdf_object_equal (teken_pdf_dict_get_value (o, k), teken_pdf_dict_get (n, teken_pdf_dict_get_key (o, k))))
+          if (!equivalent (teken_pdf_dict_get_value (o, k), teken_pdf_dict_get (n, teken_pdf_dict_get_key (o, k))))
             return FALSE;
       }
     }
@@ -607,7 +659,7 @@ check_acroform (Compare        *cmp,
     return FALSE;
   if (!only_keys_differ (old_obj, new_obj, keys))
     return FALSE;
-  if (!teken_pdf_object_equal (teken_pdf_dict_get (old_obj, "Fields"), teken_pdf_dict_get (new_obj, "Fields")))
+  if (!equivalent (teken_pdf_dict_get (old_obj, "Fields"), teken_pdf_dict_get (new_obj, "Fields")))
     {
       old_fields = lookup_in (cmp->old_doc, old_obj, "Fields");
       new_fields = lookup_in (cmp->new_doc, new_obj, "Fields");
@@ -632,7 +684,7 @@ check_catalog (Compare        *cmp,
   if (as_dict (old_obj) == NULL || as_dict (new_obj) == NULL || !only_keys_differ (old_obj, new_obj, keys))
     return FALSE;
   /* A direct /AcroForm is judged here; an indirect one on its own. */
-  if (!teken_pdf_object_equal (teken_pdf_dict_get (old_obj, "AcroForm"), teken_pdf_dict_get (new_obj, "AcroForm")))
+  if (!equivalent (teken_pdf_dict_get (old_obj, "AcroForm"), teken_pdf_dict_get (new_obj, "AcroForm")))
     {
       TekenPdfObject *o = teken_pdf_dict_get (old_obj, "AcroForm");
       TekenPdfObject *n = teken_pdf_dict_get (new_obj, "AcroForm");
@@ -651,7 +703,7 @@ check_catalog (Compare        *cmp,
         }
       if ((o && teken_pdf_object_get_kind (o) != TEKEN_PDF_REFERENCE) ||
           (n && teken_pdf_object_get_kind (n) != TEKEN_PDF_REFERENCE) ||
-          !teken_pdf_object_equal (o, n))
+          !equivalent (o, n))
         return check_acroform (cmp, old_af, new_af);
     }
   return TRUE;
@@ -722,7 +774,7 @@ check_signature_field (Compare        *cmp,
     return TRUE;  /* a new signature field */
   /* Signing an empty field: /V appears; an existing signature is never replaced. */
   old_v = teken_pdf_dict_get (old_obj, "V");
-  if (old_v != NULL && !teken_pdf_object_equal (old_v, teken_pdf_dict_get (new_obj, "V")))
+  if (old_v != NULL && !equivalent (old_v, teken_pdf_dict_get (new_obj, "V")))
     return FALSE;
   return only_keys_differ (old_obj, new_obj, keys);
 }
@@ -813,7 +865,7 @@ compare_object (Compare *cmp,
   new_obj = teken_pdf_document_get_object (cmp->new_doc, num, NULL);
   if (teken_pdf_document_get_xref_entry (cmp->new_doc, num, &entry))
     gen = entry.gen;
-  if (old_obj != NULL && new_obj != NULL && teken_pdf_object_equal (old_obj, new_obj))
+  if (old_obj != NULL && new_obj != NULL && equivalent (old_obj, new_obj))
     return;  /* rewritten unchanged */
   old_role = lookup_role (cmp->old_roles, num);
   new_role = lookup_role (cmp->new_roles, num);

@@ -413,6 +413,30 @@ io_failed (GError     **error,
   return FALSE;
 }
 
+static void remove_tree (const char *path);
+
+/* Hidden directories of an add() or remove() that was cut short, once they are a day old (a younger
+ * one may belong to another process at work right now). */
+static void
+remove_leftovers (const char *outbox_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (outbox_dir, 0, NULL);
+  const char *name;
+  gint64 limit = g_get_real_time () / G_USEC_PER_SEC - 24 * 60 * 60;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+
+      if (!g_str_has_prefix (name, ".new-") && !g_str_has_prefix (name, ".removed-"))
+        continue;
+      path = g_build_filename (outbox_dir, name, NULL);
+      if (g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode) && st.st_mtime < limit)
+        remove_tree (path);
+    }
+}
+
 TekenOutbox *
 teken_outbox_new (const char  *directory,
                   GError     **error)
@@ -423,6 +447,7 @@ teken_outbox_new (const char  *directory,
                                 : g_build_filename (g_get_user_data_dir (), "teken", "outbox", NULL);
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     return io_failed (error, errno, self->dir), NULL;
+  remove_leftovers (self->dir);
   if (!teken_outbox_reload (self, error))
     return NULL;
   return g_steal_pointer (&self);

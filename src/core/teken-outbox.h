@@ -112,7 +112,7 @@ TekenOutboxEntry *teken_outbox_add            (TekenOutbox      *self,
                                                GBytes           *letter_pdf,
                                                gboolean          queue,
                                                GError          **error);
-/* DRAFT/FAILED/QUEUED -> QUEUED, due now. */
+/* DRAFT/FAILED/QUEUED -> QUEUED, due now. A draft must be a valid report (TEKEN_REPORT_ERROR_INVALID). */
 gboolean          teken_outbox_queue          (TekenOutbox      *self,
                                                const char       *id,
                                                GError          **error);
@@ -122,8 +122,9 @@ gboolean          teken_outbox_remove         (TekenOutbox      *self,
                                                GError          **error);
 
 /*
- * One delivery attempt for entry `id` (QUEUED, interrupted SENDING, or with `force` also
- * DRAFT/FAILED and not yet due): returns the updated entry; its state says what happened.
+ * One delivery attempt for entry `id` (QUEUED and due, interrupted SENDING, or with `force` also
+ * FAILED and not yet due; never DRAFT: queue it first, which checks it): returns the updated
+ * entry; its state says what happened.
  * FALSE/NULL with an error only when the attempt could not be made at all (busy, not found, I/O).
  * Blocking: use the async variants in UIs.
  */

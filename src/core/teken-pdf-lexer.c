@@ -38,9 +38,10 @@ void
 teken_pdf_set_syntax_error (GError  **error,
                             goffset   offset)
 {
-  /* translators: %s is a byte position in the file */
   g_autofree char *where = g_strdup_printf ("%" G_GOFFSET_FORMAT, offset);
+
   g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SYNTAX,
+               /* translators: %s is a byte position in the file */
                _("The document contains a malformed object (near byte %s)"), where);
 }
 
@@ -49,8 +50,9 @@ set_limit_error (GError  **error,
                  goffset   offset)
 {
   g_autofree char *where = g_strdup_printf ("%" G_GOFFSET_FORMAT, offset);
-  /* translators: %s is a byte position in the file */
+
   g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_LIMIT,
+               /* translators: %s is a byte position in the file */
                _("The document contains an object that is too large or too deeply nested (near byte %s)"),
                where);
   return FALSE;

@@ -1009,9 +1009,10 @@ static gboolean
 limit_error (GError **error,
              gsize    max_size)
 {
-  /* translators: %s is a size such as "16 MB" */
   g_autofree char *size = g_format_size (max_size);
+
   g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_LIMIT,
+               /* translators: %s is a size such as "16.8 MB" */
                _("A stream in the document would be larger than %s when decoded"), size);
   return FALSE;
 }
@@ -1442,8 +1443,8 @@ apply_filter (const char           *filter,
     return decode_run_length (in, in_len, max_size, error);
   else
     {
-      /* translators: %s is a PDF filter name such as DCTDecode */
       g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_UNSUPPORTED,
+                   /* translators: %s is a PDF filter name such as DCTDecode */
                    _("The document uses a stream encoding that is not supported (%s)"), filter);
       return NULL;
     }

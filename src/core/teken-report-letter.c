@@ -305,6 +305,22 @@ owner_block (Writer      *w,
   w->y += LINE * 0.5;
 }
 
+/* "AA:BB:…" with a space after every 16 bytes, so that long serials and fingerprints can wrap. */
+static char *
+split_hex (const char *hex)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  guint colons = 0;
+
+  for (const char *p = hex; *p; p++)
+    {
+      g_string_append_c (s, *p);
+      if (*p == ':' && ++colons % 16 == 0)
+        g_string_append_c (s, ' ');
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
 static void
 certificate_block (Writer      *w,
                    TekenReport *r)
@@ -315,20 +331,17 @@ certificate_block (Writer      *w,
 
   if (kind != NULL)
     row (w, x, lw, "Jenis Sertifikat", teken_report_choice_get_indonesian (kind));
-  row (w, x, lw, "Nomor Seri", field (r, "cert_serial"));
+  {
+    g_autofree char *serial = split_hex (field (r, "cert_serial"));
+    row (w, x, lw, "Nomor Seri", serial);
+  }
   if (teken_report_get_field (r, "cert_subject") != NULL)
     row (w, x, lw, "Subjek", field (r, "cert_subject"));
   row (w, x, lw, "Penerbit", field (r, "cert_issuer"));
   if (teken_report_get_field (r, "cert_fingerprint") != NULL)
     {
       /* 95 characters: two lines of 16 bytes at a smaller size. */
-      g_autofree char *fpr = g_strdup (field (r, "cert_fingerprint"));
-      if (strlen (fpr) > 48 && fpr[47] == ':')
-        {
-          g_autofree char *split = g_strdup_printf ("%.48s %s", fpr, fpr + 48);
-          g_free (fpr);
-          fpr = g_steal_pointer (&split);
-        }
+      g_autofree char *fpr = split_hex (field (r, "cert_fingerprint"));
       ensure_space (w, LINE * 2);
       show_at (w, x, "Sidik Jari SHA-256");
       show_at (w, x + lw, ":");

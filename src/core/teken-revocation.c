@@ -649,7 +649,17 @@ teken_revocation_checker_check (TekenRevocationChecker  *self,
   if (info != NULL)
     return info;
 
-  if (g_error_matches (ocsp_err, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE))
+  if (g_error_matches (ocsp_err, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE) &&
+      g_error_matches (crl_err, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE))
+    {
+      g_autofree char *name = cert_name (cert);
+
+      /* translators: %s is a certificate name */
+      g_set_error (error, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE,
+                   _("The certificate “%s” names no OCSP responder and no revocation list (CRL), so its revocation status cannot be checked"),
+                   name);
+    }
+  else if (g_error_matches (ocsp_err, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE))
     g_propagate_error (error, g_steal_pointer (&crl_err));
   else if (g_error_matches (crl_err, TEKEN_REVOCATION_ERROR, TEKEN_REVOCATION_ERROR_NO_SOURCE))
     g_propagate_error (error, g_steal_pointer (&ocsp_err));

@@ -5,6 +5,7 @@
 #include "teken-core-private.h"
 #include "teken-timestamp.h"
 #include "teken-atomic-file.h"
+#include "teken-ltv.h"
 
 #include <openssl/err.h>
 
@@ -166,6 +167,25 @@ find_placeholders (GBytes   *update,
   return layout->contents_end <= len;
 }
 
+/* "DocTimeStamp<N>", N one more than the signed fields so far (and not taken by one of them). */
+static char *
+free_field_name (TekenPdfDocument *doc)
+{
+  g_autoptr(GPtrArray) sigs = teken_ltv_find_signatures (doc, NULL);
+  guint n = sigs ? sigs->len + 1 : 1;
+
+  for (;; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("DocTimeStamp%u", n);
+      gboolean taken = FALSE;
+
+      for (guint i = 0; sigs != NULL && i < sigs->len && !taken; i++)
+        taken = g_strcmp0 (((TekenLtvSignature *) g_ptr_array_index (sigs, i))->field_name, name) == 0;
+      if (!taken)
+        return g_steal_pointer (&name);
+    }
+}
+
 /* The invisible widget + field, added to /AcroForm /Fields and the first page's /Annots. */
 static gboolean
 add_field (TekenPdfUpdate  *update,
@@ -204,7 +224,7 @@ add_field (TekenPdfUpdate  *update,
   rect = teken_pdf_array_new ();
   for (int i = 0; i < 4; i++)
     teken_pdf_array_append (rect, teken_pdf_integer_new (0));
-  name = g_strdup_printf ("DocTimeStamp%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  name = free_field_name (doc);
   teken_pdf_dict_set (widget, "Type", teken_pdf_name_new ("Annot"));
   teken_pdf_dict_set (widget, "Subtype", teken_pdf_name_new ("Widget"));
   teken_pdf_dict_set (widget, "FT", teken_pdf_name_new ("Sig"));

@@ -2030,6 +2030,21 @@ analyze_changes (SigWork *w,
     add_reason (w, TEKEN_SIGNATURE_REASON_MODIFIED_ALLOWED);
 }
 
+/* A document time stamp made after this signature (PAdES B-LTA; ltv helper). */
+static gboolean
+ltv_later_doc_timestamp (SigWork *w,
+                         Run     *run)
+{
+  for (guint i = 0; i < run->works->len; i++)
+    {
+      SigWork *o = g_ptr_array_index (run->works, i);
+
+      if (o->kind == SIG_KIND_RFC3161 && o->have_range && !o->broken && o->signed_length > w->signed_length)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 finish_format (SigWork *w,
                Run     *run)
@@ -2041,7 +2056,8 @@ finish_format (SigWork *w,
   if (w->kind == SIG_KIND_RFC3161)
     format = "RFC 3161";
   else if (g_strcmp0 (subfilter, "ETSI.CAdES.detached") == 0)
-    format = has_ts ? (run->has_dss ? "PAdES-B-LT" : "PAdES-B-T") : "PAdES-B-B";
+    format = has_ts ? (run->has_dss ? (ltv_later_doc_timestamp (w, run) ? "PAdES-B-LTA" : "PAdES-B-LT")
+                                    : "PAdES-B-T") : "PAdES-B-B";
   else if (subfilter != NULL)
     format = has_ts ? "PKCS#7-T" : "PKCS#7";
   teken_signature_result_set_format (w->result, subfilter,

@@ -27,6 +27,7 @@
 
 static TekenApplication *app;
 static char *signed_path;
+static char *untrusted_path;
 static char *tampered_path;
 static char *screenshot_dir;
 
@@ -82,7 +83,6 @@ save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
@@ -94,8 +94,15 @@ save_screenshot (GtkWidget  *widget,
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* Dialogs fade in: an empty node means nothing is visible yet. */
+  for (guint i = 0; i < 100 && node == NULL; i++)
+    {
+      g_autoptr(GtkSnapshot) attempt = gtk_snapshot_new ();
+
+      pump (20);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (attempt), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&attempt));
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
@@ -421,6 +428,133 @@ test_find (void)
   close_window (window);
 }
 
+
+static gboolean
+verdict_is_valid (gpointer data)
+{
+  TekenWindow *window = data;
+
+  return !teken_window_get_busy (window) && teken_window_get_result (window) != NULL &&
+         teken_document_result_get_verdict (teken_window_get_result (window)) == TEKEN_VERDICT_SIGNED_VALID;
+}
+
+static void
+test_untrusted_then_trusted (void)
+{
+  TekenWindow *window = open_window (untrusted_path);
+  TekenDocumentResult *result = teken_window_get_result (window);
+  GtkWindow *details;
+  AdwMessageDialog *dialog;
+
+  g_assert_nonnull (result);
+  g_assert_cmpint (teken_document_result_get_verdict (result), ==, TEKEN_VERDICT_IDENTITY_UNCONFIRMED);
+  g_assert_cmpstr (teken_window_get_verdict_text (window), ==, teken_verdict_get_text (TEKEN_VERDICT_IDENTITY_UNCONFIRMED));
+  g_assert_cmpstr (teken_signature_bar_get_style (window->signature_bar), ==, "warning");
+  save_screenshot (GTK_WIDGET (window), "app-untrusted.png");
+
+  details = teken_window_show_signature_details (window, 0);
+  g_assert_true (teken_signature_details_ask_trust (TEKEN_SIGNATURE_DETAILS (details)));
+  g_assert_true (wait_until (has_message_dialog, NULL, 10));
+  dialog = find_message_dialog ();
+  /* The warning names the fingerprint to compare. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "SHA-256"));
+  save_screenshot (GTK_WIDGET (dialog), "app-trust-warning.png");
+  adw_message_dialog_response (dialog, "trust");
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  /* Trusting re-checks the document: now valid. */
+  g_assert_true (wait_until (verdict_is_valid, window, 60));
+  g_assert_cmpstr (teken_signature_bar_get_style (window->signature_bar), ==, "success");
+  gtk_window_destroy (details);
+  close_window (window);
+}
+
+static gboolean
+revision_window_ready (gpointer data)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (TEKEN_IS_WINDOW (l->data) && window_idle (l->data) &&
+        g_strcmp0 (teken_window_get_page_name (l->data), "document") == 0)
+      {
+        *(TekenWindow **) data = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+test_signed_version (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (signed_path);
+  g_autoptr(TekenSignatureResult) signature = NULL;
+  TekenWindow *revision = NULL;
+  TekenWindow *window = open_window (signed_path);
+  gsize length;
+
+  signature = g_list_model_get_item (teken_document_result_get_signatures (teken_window_get_result (window)), 0);
+  length = teken_signature_result_get_signed_length (signature);
+  g_assert_cmpuint (length, >, 0);
+  close_window (window);
+
+  teken_application_open_revision (app, file, length, "Budi Santoso");
+  g_assert_true (wait_until (revision_window_ready, &revision, 60));
+  g_assert_cmpuint (teken_page_renderer_get_n_pages (revision->renderer), ==, 2);
+  /* Read-only: no verification, the bar says what is shown. */
+  g_assert_null (teken_window_get_result (revision));
+  g_assert_nonnull (strstr (teken_window_get_verdict_text (revision), "Budi Santoso"));
+  close_window (revision);
+}
+
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_about (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL;
+}
+
+static gboolean
+has_shortcuts (gpointer data)
+{
+  return find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) != NULL;
+}
+
+static void
+test_about_and_shortcuts (void)
+{
+  TekenWindow *window = teken_window_new (app);
+  GtkWindow *about;
+  GtkWindow *shortcuts;
+
+  gtk_window_present (GTK_WINDOW (window));
+  pump (100);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (wait_until (has_about, NULL, 10));
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Teken");
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  save_screenshot (GTK_WIDGET (about), "app-about.png");
+  gtk_window_destroy (about);
+
+  /* The shortcuts window comes from the resource gtk/help-overlay.ui. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  g_assert_true (wait_until (has_shortcuts, NULL, 10));
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  save_screenshot (GTK_WIDGET (shortcuts), "app-shortcuts.png");
+  gtk_window_destroy (shortcuts);
+  close_window (window);
+}
+
 static gboolean
 renderer_idle (gpointer data)
 {
@@ -504,10 +638,21 @@ prepare_fixtures (void)
 
   signed_path = g_build_filename (tmp, "surat-ditandatangani.pdf", NULL);
   tampered_path = g_build_filename (tmp, "surat-diubah.pdf", NULL);
+  untrusted_path = g_build_filename (tmp, "surat-penanda-tangan-asing.pdf", NULL);
   {
     const char *argv[] = { teken_test_cli_path (), "sign", "--p12", p12, "--passphrase-file", passphrase,
                            "--page", "1", "--rect", "380,70,170,60", "--reason", "Persetujuan",
                            "--location", "Contoh Raya", "-o", signed_path, letter, NULL };
+
+    g_assert_true (teken_test_run (argv, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+  }
+
+  {
+    g_autofree char *untrusted_p12 = teken_test_pki_path ("untrusted.p12");
+    const char *argv[] = { teken_test_cli_path (), "sign", "--p12", untrusted_p12, "--passphrase-file", passphrase,
+                           "-o", untrusted_path, letter, NULL };
 
     g_assert_true (teken_test_run (argv, NULL, NULL, &status, &error));
     g_assert_no_error (error);
@@ -575,8 +720,11 @@ main (int    argc,
   g_test_add_func ("/app/window/unsigned", test_unsigned);
   g_test_add_func ("/app/window/not-pdf", test_not_pdf);
   g_test_add_func ("/app/window/encrypted", test_encrypted);
+  g_test_add_func ("/app/window/untrusted-then-trusted", test_untrusted_then_trusted);
+  g_test_add_func ("/app/window/signed-version", test_signed_version);
   g_test_add_func ("/app/window/navigation", test_navigation);
   g_test_add_func ("/app/window/find", test_find);
+  g_test_add_func ("/app/window/about-and-shortcuts", test_about_and_shortcuts);
   g_test_add_func ("/app/renderer/cache-bounded", test_cache_bounded);
 
   ret = g_test_run ();

@@ -8,6 +8,7 @@
  * nor the PIN ever appears in it.
  */
 #include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
 
 #include "teken-test-utils.h"
 
@@ -331,6 +332,48 @@ test_add_module (void)
   g_assert_cmpuint (tokens, ==, 3);
 }
 
+/* Near the end: a locked keyring cannot be unlocked again without a prompter. */
+static void
+test_keyring_locked (void)
+{
+  g_autofree char *in = teken_test_corpus_path ("naskah-dinas-libreoffice.pdf");
+  g_autofree char *pdf = g_build_filename (tmp, "locked.pdf", NULL);
+  g_autofree char *p12 = teken_test_pki_path ("jabatan-p256.p12");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) login = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *objects;
+
+  /* (secret-tool lock crashes in libsecret 0.20.5, hence the API.) */
+  service = secret_service_open_sync (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  login = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  objects = g_list_append (NULL, login);
+  g_assert_cmpint (secret_service_lock_sync (service, objects, NULL, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+  g_list_free (objects);
+
+  /* Listing warns and still shows everything (certificates are public, tokens unaffected). */
+  g_assert_cmpint (cli (NULL, &out, &err, "certs", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "keyring is locked"));
+  g_assert_nonnull (strstr (out, keyring_id));
+  g_assert_nonnull (strstr (out, "token=teken-test"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Signing and importing fail at once with a clear message (no prompt, no hang). */
+  g_assert_cmpint (cli (NULL, NULL, &err, "sign", "--identity", keyring_id, "--passphrase-file", passphrase_file,
+                        "-o", pdf, in, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "keyring is locked"));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (NULL, NULL, &err, "certs", "import", p12, "--passphrase-file", passphrase_file, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "keyring is locked"));
+}
+
 /* Last: everything above ran with G_MESSAGES_DEBUG=all. */
 static void
 test_no_secrets_in_output (void)
@@ -348,6 +391,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* For the teken-cli children; this process's own debug lines must stay off stdout (TAP). */
+  g_log_writer_default_set_use_stderr (TRUE);
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   g_assert_nonnull (g_getenv ("TEKEN_TEST_TOKEN_PIN"));
 
@@ -366,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/identity-cli/expiring", test_expiring);
   g_test_add_func ("/identity-cli/remove", test_remove);
   g_test_add_func ("/identity-cli/add-module", test_add_module);
+  g_test_add_func ("/identity-cli/keyring-locked", test_keyring_locked);
   g_test_add_func ("/identity-cli/no-secrets-in-output", test_no_secrets_in_output);
 
   return g_test_run ();

@@ -394,6 +394,38 @@ test_size (void)
   g_assert_cmpint (growth, <=, MAX_INVISIBLE_GROWTH);
 }
 
+/* PAdES baseline CMS (issue 2 item 4): the signed attributes and the full chain, read by openssl. */
+static void
+test_cms_contents (void)
+{
+  g_autofree char *in = teken_test_corpus_path ("nota-dinas-ghostscript.pdf");
+  g_autofree char *dir = teken_test_make_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "cms.pdf", NULL);
+  g_autofree char *der = g_build_filename (dir, "sig.der", NULL);
+  const char *argv[] = { "openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", der, NULL };
+  static const char *expect[] = {
+    "object: contentType (1.2.840.113549.1.9.3)",
+    "object: messageDigest (1.2.840.113549.1.9.4)",
+    "object: id-smime-aa-signingCertificateV2 (1.2.840.113549.1.9.16.2.47)",
+    "subject: C=ID, O=Badan Uji Sandi Negara, CN=Teken Test BSrE CA DS G1",
+    "subject: C=ID, O=Kementerian Uji, CN=Teken Test Root CA",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int status = -1;
+
+  sign_ok ("individu-rsa2048", NULL, in, out);
+  g_assert_true (teken_test_extract_cms (out, 0, der, &error));
+  g_assert_no_error (error);
+  g_assert_true (teken_test_run (argv, &text, NULL, &status, &error));
+  g_assert_cmpint (status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    if (strstr (text, expect[i]) == NULL)
+      g_error ("CMS lacks “%s”:\n%s", expect[i], text);
+  /* ETSI.CAdES.detached: the claimed time is /M, never a CMS signingTime attribute. */
+  g_assert_null (strstr (text, "signingTime (1.2.840.113549.1.9.5)"));
+}
+
 static void
 test_passphrase_stdin (void)
 {
@@ -620,6 +652,7 @@ add_option_tests (void)
   g_test_add_data_func ("/sign/options/subfilter/etsi", "etsi", test_subfilter);
   g_test_add_func ("/sign/options/invisible-size", test_size);
   g_test_add_func ("/sign/options/passphrase-stdin", test_passphrase_stdin);
+  g_test_add_func ("/sign/options/cms-contents", test_cms_contents);
 }
 
 /*

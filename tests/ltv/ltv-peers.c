@@ -24,6 +24,7 @@ struct _LtvPeers
   char *dir;
   char *pki;
   guint port;
+  guint https_port;
 
   GThread *thread;
   GMainContext *context;
@@ -282,6 +283,25 @@ server_thread (gpointer data)
   peers->port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
+  /* A second, HTTPS listener with a self-signed certificate for 127.0.0.1 (TLS error tests). */
+  {
+    g_autofree char *crt = g_build_filename (peers->dir, "https.crt", NULL);
+    g_autofree char *key = g_build_filename (peers->dir, "https.key", NULL);
+    g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files (crt, key, &error);
+    g_autoptr(GSocketAddress) addr2 = g_inet_socket_address_new (loopback, 0);
+
+    if (cert == NULL)
+      g_error ("https certificate: %s", error->message);
+    g_object_set (peers->server, "tls-certificate", cert, NULL);
+    if (!soup_server_listen (peers->server, addr2, SOUP_SERVER_LISTEN_HTTPS, &error))
+      g_error ("listen https: %s", error->message);
+    uris = soup_server_get_uris (peers->server);
+    for (GSList *l = uris; l; l = l->next)
+      if (g_str_equal (g_uri_get_scheme (l->data), "https"))
+        peers->https_port = g_uri_get_port (l->data);
+    g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  }
+
   g_mutex_lock (&peers->lock);
   peers->ready = TRUE;
   g_cond_signal (&peers->cond);
@@ -300,6 +320,13 @@ ltv_peers_url (LtvPeers   *peers,
                const char *path)
 {
   return g_strdup_printf ("http://127.0.0.1:%u%s", peers->port, path);
+}
+
+char *
+ltv_peers_https_url (LtvPeers   *peers,
+                     const char *path)
+{
+  return g_strdup_printf ("https://127.0.0.1:%u%s", peers->https_port, path);
 }
 
 char *
@@ -406,6 +433,15 @@ ltv_peers_start (void)
   make_crl_locked (peers);
   g_mutex_unlock (&peers->lock);
 
+  {
+    g_autofree char *crt = g_build_filename (peers->dir, "https.crt", NULL);
+    g_autofree char *key = g_build_filename (peers->dir, "https.key", NULL);
+    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                           "-out", crt, "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL };
+
+    run_ok (argv);
+  }
   peers->context = g_main_context_new ();
   peers->loop = g_main_loop_new (peers->context, FALSE);
   peers->thread = g_thread_new ("ltv-peers", server_thread, peers);

@@ -29,6 +29,9 @@ const char *ltv_peers_dir       (LtvPeers   *peers);
 /* http://127.0.0.1:PORT/path */
 char       *ltv_peers_url       (LtvPeers   *peers,
                                  const char *path);
+/* https://127.0.0.1:PORT/path: the same handlers behind TLS with the self-signed DIR/https.crt. */
+char       *ltv_peers_https_url (LtvPeers   *peers,
+                                 const char *path);
 /* A URL on a loopback port where nothing listens. */
 char       *ltv_peers_refused_url (void);
 /* Requests served on a path so far. */

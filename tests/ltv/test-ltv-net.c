@@ -10,6 +10,7 @@
 #include "teken-core.h"
 #include "teken-core-private.h"
 #include "teken-http.h"
+#include "teken-ltv-check.h"
 #include "teken-revocation.h"
 #include "teken-tsa.h"
 #include "teken-test-utils.h"
@@ -134,6 +135,32 @@ test_http_bad_url (void)
 
   g_assert_null (bytes);
   g_assert_error (error, TEKEN_NET_ERROR, TEKEN_NET_ERROR_INVALID_URL);
+}
+
+static void
+test_http_tls (void)
+{
+  g_autoptr(TekenHttp) http = short_http ();
+  g_autofree char *url = ltv_peers_https_url (peers, "/tsa-error");
+  g_autofree char *crt = ltv_peers_path (peers, "https.crt");
+  g_autoptr(GTlsDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  /* A certificate nobody vouches for: a TLS error naming the server. */
+  bytes = teken_http_get_sync (http, url, NULL, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, TEKEN_NET_ERROR, TEKEN_NET_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_clear_error (&error);
+
+  /* Trusted: the request goes through (and the server's HTTP 500 comes back). */
+  db = g_tls_file_database_new (crt, &error);
+  g_assert_no_error (error);
+  teken_http_set_tls_database (http, db);
+  bytes = teken_http_get_sync (http, url, NULL, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, TEKEN_NET_ERROR, TEKEN_NET_ERROR_HTTP_STATUS);
 }
 
 static void
@@ -467,6 +494,103 @@ test_gather (void)
   }
 }
 
+
+/* DER length of a complete TLV. */
+static GBytes *
+der_wrap (guint8        tag,
+          const guint8 *content,
+          gsize         len)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint8 hdr[6] = { tag };
+  gsize n = 1;
+
+  if (len < 128)
+    hdr[n++] = len;
+  else if (len < 256)
+    {
+      hdr[n++] = 0x81;
+      hdr[n++] = len;
+    }
+  else
+    {
+      hdr[n++] = 0x82;
+      hdr[n++] = len >> 8;
+      hdr[n++] = len & 0xff;
+    }
+  g_byte_array_append (out, hdr, n);
+  g_byte_array_append (out, content, len);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+test_revocation_archival (void)
+{
+  g_autoptr(TekenRevocationChecker) checker = new_checker (NULL);
+  g_autoptr(X509) ca = pki_cert ("ca.crt");
+  g_autoptr(X509) cert = NULL;
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(TekenRevocationInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) seq = NULL;
+  g_autoptr(GBytes) tagged = NULL;
+  g_autoptr(GBytes) archival = NULL;
+  g_autoptr(CMS_ContentInfo) cms = NULL;
+  g_autoptr(BIO) data = BIO_new_mem_buf ("signed data", -1);
+  g_autoptr(ASN1_OBJECT) oid = OBJ_txt2obj ("1.2.840.113583.1.1.8", 1);
+  g_autoptr(TekenValidationData) found = NULL;
+  g_autoptr(TekenRevocationCheck) rc = NULL;
+  g_autoptr(TekenX509Stack) pool = sk_X509_new_null ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *key_path = NULL;
+  CMS_SignerInfo *si;
+  FILE *f;
+
+  ltv_peers_issue (peers, "archival", TRUE, FALSE);
+  cert = peer_cert ("archival");
+  key_path = ltv_peers_path (peers, "archival.key");
+  f = fopen (key_path, "r");
+  key = PEM_read_PrivateKey (f, NULL, NULL, NULL);
+  fclose (f);
+  g_assert_nonnull (key);
+
+  info = teken_revocation_checker_check_ocsp (checker, cert, ca, NULL, &error);
+  g_assert_no_error (error);
+
+  /* RevocationInfoArchival ::= SEQUENCE { ocsp [1] EXPLICIT SEQUENCE OF OCSPResponse } */
+  seq = der_wrap (0x30, g_bytes_get_data (info->data, NULL), g_bytes_get_size (info->data));
+  tagged = der_wrap (0xa1, g_bytes_get_data (seq, NULL), g_bytes_get_size (seq));
+  archival = der_wrap (0x30, g_bytes_get_data (tagged, NULL), g_bytes_get_size (tagged));
+
+  cms = CMS_sign (NULL, NULL, NULL, NULL, CMS_DETACHED | CMS_BINARY | CMS_PARTIAL);
+  si = CMS_add1_signer (cms, cert, key, EVP_sha256 (), CMS_BINARY | CMS_PARTIAL);
+  g_assert_nonnull (si);
+  g_assert_true (CMS_signed_add1_attr_by_OBJ (si, oid, V_ASN1_SEQUENCE, g_bytes_get_data (archival, NULL),
+                                              g_bytes_get_size (archival)));
+  g_assert_true (CMS_final (cms, data, NULL, CMS_DETACHED | CMS_BINARY));
+
+  found = teken_ltv_read_revocation_archival (si);
+  g_assert_cmpuint (found->ocsps->len, ==, 1);
+  g_assert_cmpuint (found->crls->len, ==, 0);
+  g_assert_true (g_bytes_equal (g_ptr_array_index (found->ocsps, 0), info->data));
+
+  /* The verifier's check finds it embedded: no checker, no network. */
+  sk_X509_push (pool, X509_dup (ca));
+  rc = teken_ltv_check_revocation (cert, pool, NULL, si, NULL, now, TRUE, NULL, NULL);
+  g_assert_cmpint (rc->status, ==, TEKEN_LTV_REVOCATION_GOOD);
+  g_assert_true (rc->embedded);
+  g_assert_false (rc->ltv);   /* no DSS */
+
+  /* Without the attribute and offline: not checked, with a reason. */
+  {
+    g_autoptr(TekenRevocationCheck) none = teken_ltv_check_revocation (cert, pool, NULL, NULL, NULL, now,
+                                                                       TRUE, NULL, NULL);
+
+    g_assert_cmpint (none->status, ==, TEKEN_LTV_REVOCATION_NOT_CHECKED);
+    g_assert_nonnull (none->message);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -482,6 +606,7 @@ main (int    argc,
   g_test_add_func ("/ltv/http/status", test_http_status);
   g_test_add_func ("/ltv/http/too-large", test_http_too_large);
   g_test_add_func ("/ltv/http/bad-url", test_http_bad_url);
+  g_test_add_func ("/ltv/http/tls", test_http_tls);
   g_test_add_func ("/ltv/tsa/good", test_tsa_good);
   g_test_add_func ("/ltv/tsa/failures", test_tsa_failures);
   g_test_add_func ("/ltv/tsa/not-configured", test_tsa_not_configured);
@@ -489,6 +614,7 @@ main (int    argc,
   g_test_add_func ("/ltv/crl/check-and-fallback", test_crl_and_fallback);
   g_test_add_func ("/ltv/revocation/cache-offline", test_cache_offline);
   g_test_add_func ("/ltv/revocation/gather", test_gather);
+  g_test_add_func ("/ltv/revocation/archival-attribute", test_revocation_archival);
 
   ret = g_test_run ();
   ltv_peers_stop (peers);

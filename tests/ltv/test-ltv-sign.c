@@ -372,6 +372,36 @@ test_fallback (void)
   g_assert_cmpuint (sigs->len, ==, 1);
 }
 
+/* A signer whose certificate names no OCSP responder and no CRL cannot reach B-LT. */
+static void
+test_b_lt_without_sources (void)
+{
+  g_autofree char *in = teken_test_corpus_path ("naskah-dinas-libreoffice.pdf");
+  g_autofree char *p12 = teken_test_pki_path ("individu-rsa2048.p12");
+  g_autofree char *pass = teken_test_pki_path ("passphrase.txt");
+  g_autofree char *out = g_build_filename (work, "nosource.pdf", NULL);
+  g_autofree char *tsa = ltv_peers_url (peers, "/tsa");
+  g_autofree char *err = NULL;
+  g_autofree char *std = NULL;
+  const char *strict[] = { "sign", "--p12", p12, "--passphrase-file", pass, "--level", "B-LT",
+                           "--tsa", tsa, "-o", out, in, NULL };
+  const char *fallback[] = { "sign", "--p12", p12, "--passphrase-file", pass, "--level", "B-LTA",
+                             "--tsa", tsa, "--fallback", "-o", out, in, NULL };
+  g_autoptr(GPtrArray) sigs = NULL;
+
+  g_assert_cmpint (cli (strict, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "names no OCSP responder"));
+  assert_no_output (out);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli (fallback, &std, &err), ==, 0);
+  g_assert_nonnull (strstr (std, "Level: B-T"));
+  g_assert_nonnull (strstr (err, "B-LTA was not reached"));
+  assert_pdfsig_valid (out, 1);
+  sigs = signatures (out);
+  assert_signature_timestamp (sigs->pdata[0]);
+}
+
 static void
 test_ltv_and_timestamp_commands (void)
 {
@@ -479,6 +509,7 @@ test_verify_b_lta_offline (void)
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (json_object_get_string_member (sig, "status"), ==, "valid");
   g_assert_cmpstr (json_object_get_string_member (sig, "time_source"), ==, "timestamp");
+  g_assert_cmpstr (json_object_get_string_member (sig, "format"), ==, "PAdES-B-LTA");
   ts = json_object_get_object_member (sig, "timestamp");
   g_assert_nonnull (ts);
   g_assert_cmpstr (json_object_get_string_member (ts, "status"), ==, "valid");
@@ -600,6 +631,7 @@ main (int    argc,
   g_test_add_func ("/ltv/sign/b-lta", test_level_b_lta);
   g_test_add_func ("/ltv/sign/tsa-failures", test_tsa_failures);
   g_test_add_func ("/ltv/sign/fallback", test_fallback);
+  g_test_add_func ("/ltv/sign/b-lt-without-sources", test_b_lt_without_sources);
   g_test_add_func ("/ltv/cli/ltv-and-timestamp", test_ltv_and_timestamp_commands);
   g_test_add_func ("/ltv/cli/no-tsa", test_no_tsa_configured);
   g_test_add_func ("/ltv/verify/b-lta-offline", test_verify_b_lta_offline);

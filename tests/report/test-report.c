@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <utime.h>
 #include <string.h>
 
 #include "teken-test-utils.h"
@@ -513,8 +514,12 @@ test_json_and_prefill (void)
   g_assert_null (teken_report_new_from_json_data ("{\"schema\":\"teken-report\",\"schema_version\":99}", -1, &error) );
   g_assert_error (error, TEKEN_REPORT_ERROR, TEKEN_REPORT_ERROR_PARSE);
 
-  g_assert_cmpstr (teken_report_format_iso_date_id ("2026-11-24"), ==, "24 November 2026");
-  g_assert_cmpstr (teken_report_format_iso_date_id ("2026-08-01"), ==, "1 Agustus 2026");
+  {
+    g_autofree char *d1 = teken_report_format_iso_date_id ("2026-11-24");
+    g_autofree char *d2 = teken_report_format_iso_date_id ("2026-08-01");
+    g_assert_cmpstr (d1, ==, "24 November 2026");
+    g_assert_cmpstr (d2, ==, "1 Agustus 2026");
+  }
 }
 
 /* ---- letter --------------------------------------------------------------------------------- */
@@ -601,6 +606,25 @@ test_signed_letter (void)
   text = pdftotext (letter);
   g_assert_nonnull (strstr (text, "Permohonan Pembaruan Sertifikat Elektronik"));
   g_assert_nonnull (strstr (text, "Budi Santoso"));
+
+  /* An expired certificate gives a letter for a handwritten signature instead of an invalid signature. */
+  {
+    g_autofree char *expired = teken_test_pki_path ("expired.p12");
+    g_autofree char *pass = teken_test_pki_path ("passphrase.txt");
+    g_autofree char *wet = g_build_filename (env.root, "expired.pdf", NULL);
+    g_autofree char *werr = NULL;
+    g_autoptr(GArray) ranges = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (cli (&env, NULL, &werr, "report", "renewal", "--p12", expired, "--passphrase-file", pass,
+                          "--owner-nip", "198001012005011001", "--owner-position", "Kepala Bidang",
+                          "--owner-unit", "Diskominfo", "--owner-email", "budi@contoh.go.id",
+                          "--owner-phone", "0812 3456 7890", "--output", wet, NULL), ==, 0);
+    g_assert_nonnull (strstr (werr, "handwritten signature"));
+    ranges = teken_test_pdf_byte_ranges (wet, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ranges->len, ==, 0);
+  }
 
   /* teken-cli verify, when that command is part of this build. */
   status = cli (&env, &help, NULL, "verify", "--help", NULL);
@@ -937,11 +961,20 @@ test_folder_and_outbox (void)
   g_assert_null (teken_outbox_add (outbox, r, letter, FALSE, &error));   /* same id twice */
   g_clear_error (&error);
 
-  /* A half-written entry of a crashed add() (hidden name) is never listed. */
+  /* A half-written entry of a crashed add() (hidden name) is never listed, and removed once a day old. */
   g_assert_cmpint (g_mkdir (stale, 0700), ==, 0);
   reopened = teken_outbox_new (outdir, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (teken_outbox_get_entries (reopened)), ==, 1);
+  g_assert_true (g_file_test (stale, G_FILE_TEST_IS_DIR));
+  {
+    struct utimbuf old_times = { time (NULL) - 2 * 24 * 3600, time (NULL) - 2 * 24 * 3600 };
+    g_autoptr(TekenOutbox) third = NULL;
+    g_assert_cmpint (g_utime (stale, &old_times), ==, 0);
+    third = teken_outbox_new (outdir, &error);
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  }
 
   /* Drafts are never sent, not even forced; nothing is configured yet, so a queued one fails for good. */
   delivery = teken_delivery_new (config);
@@ -1065,6 +1098,54 @@ test_outbox_async (void)
   g_main_loop_unref (d.loop);
 }
 
+/* /etc/xdg/teken/teken.conf (here: XDG_CONFIG_DIRS) preset by the Dinas, the user's file wins key by key. */
+static void
+test_config_layers (void)
+{
+  Env env = { 0 };
+  g_autofree char *sysdir = NULL;
+  g_autofree char *sysfile = NULL;
+  g_autofree char *user_pkgs = NULL;
+  g_autofree char *sys_pkgs = NULL;
+  g_autofree char *system_text = NULL;
+  g_autofree char *user_text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *letter = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) packages = NULL;
+
+  env_init (&env);
+  sysdir = g_build_filename (env.root, "teken", NULL);
+  sysfile = g_build_filename (sysdir, "teken.conf", NULL);
+  user_pkgs = g_build_filename (env.root, "user-packages", NULL);
+  sys_pkgs = g_build_filename (env.root, "system-packages", NULL);
+  g_mkdir_with_parents (sysdir, 0755);
+  system_text = g_strdup_printf ("[letterhead]\npemda=Pemerintah Kota Uji\ndinas=Dinas Persandian dan Statistik\n"
+                                 "city=Kota Uji\n\n[delivery]\nchannel=folder\n\n[folder]\npath=%s\n", sys_pkgs);
+  g_assert_true (g_file_set_contents (sysfile, system_text, -1, NULL));
+  user_text = g_strdup_printf ("[folder]\npath=%s\n", user_pkgs);
+  write_config (&env, "");
+  g_assert_true (g_file_set_contents (env.config, user_text, -1, NULL));
+
+  letter = g_build_filename (env.root, "letter.pdf", NULL);
+  g_assert_cmpint (renewal (&env, &out, NULL, "--send", "--wet"), ==, 0);
+  id = report_id (out);
+  packages = teken_test_list_dir (user_pkgs);
+  g_assert_cmpuint (packages->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (packages, 0), "2"));   /* YYYY-MM-DD-renewal-… */
+  g_assert_nonnull (strstr (g_ptr_array_index (packages, 0), "-renewal-"));
+  g_assert_false (g_file_test (sys_pkgs, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *path = g_build_filename (env.data, "teken", "outbox", id, "surat-pembaruan.pdf", NULL);
+    text = pdftotext (path);
+  }
+  g_assert_nonnull (strstr (text, "PEMERINTAH KOTA UJI"));
+  g_assert_nonnull (strstr (text, "DINAS PERSANDIAN DAN STATISTIK"));
+  g_assert_nonnull (strstr (text, "Kota Uji, 24 November 2026"));
+  env_clear (&env);
+}
+
 static void
 test_cli_validation (void)
 {
@@ -1114,6 +1195,7 @@ main (int    argc,
   g_test_add_func ("/report/letter/wet", test_letter_wet);
   g_test_add_func ("/report/letter/signed", test_signed_letter);
   g_test_add_func ("/report/cli/validation", test_cli_validation);
+  g_test_add_func ("/report/config/system-defaults", test_config_layers);
   g_test_add_func ("/report/outbox/folder", test_folder_and_outbox);
   g_test_add_func ("/report/outbox/async", test_outbox_async);
   g_test_add_func ("/report/osticket/delivered", test_osticket_delivered);

@@ -625,6 +625,127 @@ test_legacy_subfilters (void)
     }
 }
 
+/* ESS signingCertificateV2 naming another certificate than the one that signed. */
+static void
+test_signing_certificate_mismatch (void)
+{
+  g_autofree char *in = teken_test_corpus_path ("naskah-dinas-libreoffice.pdf");
+  g_autofree char *good = tmp_path ("ess-good.pdf");
+  g_autofree char *bad = tmp_path ("ess-bad.pdf");
+  VtSignOptions ok = { "individu-rsa2048", 0, NULL, "Ess", NULL, "individu-rsa2048" };
+  VtSignOptions wrong = { "individu-rsa2048", 0, NULL, "Ess", NULL, "jabatan-rsa2048" };
+  g_autoptr(TekenDocumentResult) r1 = NULL;
+  g_autoptr(TekenDocumentResult) r2 = NULL;
+
+  vt_sign_own (in, good, &ok);
+  r1 = vt_verify (good);
+  g_assert_cmpint (teken_document_result_get_status (r1), ==, TEKEN_DOCUMENT_STATUS_VALID);
+  vt_sign_own (in, bad, &wrong);
+  r2 = vt_verify (bad);
+  vt_print (r2);
+  g_assert_cmpint (teken_signature_result_get_status (vt_sig (r2, 0)), ==, TEKEN_SIGNATURE_STATUS_INVALID);
+  vt_assert_reasons (vt_sig (r2, 0), TEKEN_SIGNATURE_REASON_SIGNING_CERTIFICATE_MISMATCH, -1);
+}
+
+static void
+run_ok (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  g_assert_true (teken_test_run (argv, NULL, &err, &status, &error));
+  if (status != 0)
+    g_error ("%s failed (%d): %s", argv[0], status, err);
+}
+
+/* Real multi-signer workflows must not be called "changed": Teken into the existing empty field,
+ * then pdfsig adds a field (it rewrites the page and adds a font to /DR), then Teken again with a
+ * visible stamp; and Teken then mutool into the empty field. */
+static void
+test_interop_workflows (void)
+{
+  g_autofree char *in = teken_test_corpus_path ("naskah-dinas-empty-sigfield.pdf");
+  g_autofree char *a1 = tmp_path ("wf-a1.pdf"), *a2 = tmp_path ("wf-a2.pdf"), *a3 = tmp_path ("wf-a3.pdf");
+  g_autofree char *b1 = tmp_path ("wf-b1.pdf"), *b2 = tmp_path ("wf-b2.pdf");
+  g_autofree char *nss = g_strdup_printf ("sql:%s/nss-signer", teken_test_pki_dir ());
+  g_autofree char *p12 = teken_test_pki_path ("jabatan-rsa2048.p12");
+  const char *pdfsig_argv[] = { "pdfsig", "-nssdir", nss, "-add-signature", "-nick", "individu-rsa2048", a1, a2, NULL };
+  g_autofree char *field_num = NULL;
+  const char *mutool_argv[] = { "mutool", "sign", "-s", p12, "-P", "Rahasia-Uji-123", "-o", b2, b1, NULL, NULL };
+  g_autoptr(TekenDocumentResult) ra = NULL;
+  g_autoptr(TekenDocumentResult) rb = NULL;
+  GListModel *sigs;
+
+  vt_sign_cli (in, a1, "individu-rsa2048", "--field", "TTE_Bupati", NULL);
+  run_ok (pdfsig_argv);
+  vt_sign_cli (a2, a3, "sistem-p256", "--page", "1", "--rect", "300,100,150,60", NULL);
+  ra = vt_verify (a3);
+  vt_print (ra);
+  sigs = teken_document_result_get_signatures (ra);
+  g_assert_cmpuint (g_list_model_get_n_items (sigs), ==, 3);
+  g_assert_cmpint (teken_document_result_get_status (ra), ==, TEKEN_DOCUMENT_STATUS_VALID);
+  g_assert_cmpint (teken_signature_result_get_modified_after (vt_sig (ra, 0)), ==, TEKEN_MODIFICATION_ALLOWED);
+  g_assert_cmpint (teken_signature_result_get_modified_after (vt_sig (ra, 1)), ==, TEKEN_MODIFICATION_ALLOWED);
+
+  vt_sign_cli (in, b1, "individu-rsa2048", NULL);
+  {
+    /* Name the empty field's object: without it mutool re-signs every field, Teken's too (which
+     * the verifier rightly reports as a replaced signature). */
+    g_autoptr(TekenPdfDocument) doc = teken_pdf_document_new_for_path (b1, NULL);
+    g_autoptr(TekenPdfObject) cat = teken_pdf_document_get_catalog (doc, NULL, NULL);
+    g_autoptr(TekenPdfObject) af = teken_pdf_document_lookup (doc, cat, "AcroForm", NULL);
+    g_autoptr(TekenPdfObject) fields = teken_pdf_document_lookup (doc, af, "Fields", NULL);
+
+    field_num = g_strdup_printf ("%u", teken_pdf_object_get_ref_num (teken_pdf_array_get (fields, 0)));
+    mutool_argv[9] = field_num;
+  }
+  run_ok (mutool_argv);
+  rb = vt_verify (b2);
+  vt_print (rb);
+  for (guint i = 0; i < 2; i++)
+    {
+      TekenSignatureResult *sig = vt_sig (rb, i);
+
+      g_assert_true (teken_signature_result_get_integrity (sig));
+      if (g_str_equal (teken_signature_result_get_field_name (sig), "TTE_Bupati"))
+        g_assert_true (teken_signature_result_has_reason (sig, TEKEN_SIGNATURE_REASON_WEAK_DIGEST));
+      else
+        {
+          g_assert_cmpint (teken_signature_result_get_status (sig), ==, TEKEN_SIGNATURE_STATUS_VALID);
+          g_assert_cmpint (teken_signature_result_get_modified_after (sig), ==, TEKEN_MODIFICATION_ALLOWED);
+        }
+    }
+}
+
+/* Two signatures on every corpus input (xref tables and streams, object streams, hybrid,
+ * linearized, earlier incremental updates, forms): both valid, the first "changed in permitted ways". */
+static void
+test_corpus_two_signatures (void)
+{
+  const char *inputs[] = { "naskah-dinas-pdfa2b-libreoffice.pdf", "formulir-acroform-libreoffice.pdf", "laporan-cairo.pdf",
+                           "nota-dinas-ghostscript.pdf", "keputusan-pdftex.pdf", "pindaian-img2pdf.pdf",
+                           "naskah-dinas-qpdf-objstm.pdf", "naskah-dinas-qpdf-linearized.pdf", "naskah-dinas-qpdf-qdf.pdf",
+                           "naskah-dinas-hybrid-xref.pdf", "naskah-dinas-incremental-3rev.pdf",
+                           "naskah-dinas-objstm-incremental-2rev.pdf", "laporan-rotated-cropbox.pdf",
+                           "laporan-pdf20-header.pdf", "register-200-halaman.pdf" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autofree char *in = teken_test_corpus_path (inputs[i]);
+      g_autofree char *n1 = g_strdup_printf ("c1-%s", inputs[i]), *n2 = g_strdup_printf ("c2-%s", inputs[i]);
+      g_autofree char *o1 = tmp_path (n1), *o2 = tmp_path (n2);
+      g_autoptr(TekenDocumentResult) result = NULL;
+
+      vt_sign_cli (in, o1, "individu-rsa2048", NULL);
+      vt_sign_cli (o1, o2, "jabatan-p256", "--page", "1", "--rect", "100,100,150,50", NULL);
+      result = vt_verify (o2);
+      vt_print (result);
+      g_assert_cmpint (teken_document_result_get_status (result), ==, TEKEN_DOCUMENT_STATUS_VALID);
+      g_assert_cmpint (teken_signature_result_get_modified_after (vt_sig (result, 0)), ==, TEKEN_MODIFICATION_ALLOWED);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -642,6 +763,7 @@ main (int    argc,
   g_test_add_func ("/verify/mutool-sha1", test_mutool_signed);
   g_test_add_func ("/verify/tampered", test_tampered);
   g_test_add_func ("/verify/legacy-subfilters", test_legacy_subfilters);
+  g_test_add_func ("/verify/signing-certificate-mismatch", test_signing_certificate_mismatch);
   for (guint i = 0; i < G_N_ELEMENTS (cert_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/verify/certificate/%s", cert_cases[i].signer);
@@ -650,6 +772,8 @@ main (int    argc,
   g_test_add_func ("/verify/no-trust", test_no_trust);
   g_test_add_func ("/verify/validation-time", test_validation_time);
   g_test_add_func ("/verify/two-signatures", test_two_signatures);
+  g_test_add_func ("/verify/interop-workflows", test_interop_workflows);
+  g_test_add_func ("/verify/corpus-two-signatures", test_corpus_two_signatures);
   g_test_add_func ("/verify/unsigned", test_unsigned);
   g_test_add_func ("/verify/bad-corpus", test_bad_corpus);
   g_test_add_func ("/verify/hostile-cms", test_hostile_cms);

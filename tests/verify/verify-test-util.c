@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/ess.h>
 
 #define CONTENTS_HEX 32768
 #define BR_PLACEHOLDER "[0 0000000000 0000000000 0000000000]"
@@ -549,6 +550,33 @@ vt_sign_own (const char          *in,
       cms = CMS_sign (cert, key, chain, digest_bio, CMS_BINARY | CMS_NOSMIMECAP);
       BIO_free (digest_bio);
       g_assert_nonnull (cms);
+      der_len = i2d_CMS_ContentInfo (cms, &der);
+    }
+  else if (o->ess_cert != NULL)
+    {
+      /* signingCertificateV2 naming another certificate, signed by the real key. */
+      int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
+      g_autofree char *other_path = g_strdup_printf ("%s/%s.crt", teken_test_pki_dir (), o->ess_cert);
+      FILE *of = fopen (other_path, "r");
+      X509 *other = of ? PEM_read_X509 (of, NULL, NULL, NULL) : NULL;
+      ESS_SIGNING_CERT_V2 *ess;
+      CMS_SignerInfo *si;
+      unsigned char *ess_der = NULL;
+      int ess_len;
+
+      g_assert_nonnull (other);
+      fclose (of);
+      cms = CMS_sign (NULL, NULL, chain, NULL, flags);
+      si = CMS_add1_signer (cms, cert, key, EVP_sha256 (), flags);
+      g_assert_nonnull (si);
+      ess = OSSL_ESS_signing_cert_v2_new_init (EVP_sha256 (), other, NULL, 0);
+      ess_len = i2d_ESS_SIGNING_CERT_V2 (ess, &ess_der);
+      g_assert_true (CMS_signed_add1_attr_by_NID (si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE,
+                                                  ess_der, ess_len) == 1);
+      g_assert_true (CMS_final (cms, bio, NULL, flags) == 1);
+      OPENSSL_free (ess_der);
+      ESS_SIGNING_CERT_V2_free (ess);
+      X509_free (other);
       der_len = i2d_CMS_ContentInfo (cms, &der);
     }
   else

@@ -38,6 +38,7 @@ typedef struct
   const char *subfilter;   /* default ETSI.CAdES.detached */
   const char *field;       /* default "Cert1" */
   const char *lock_field;  /* FieldMDP /Include [lock_field] in the signature's /Reference */
+  const char *ess_cert;    /* PKI name: put this certificate (not the signer's) in signingCertificateV2 */
 } VtSignOptions;
 
 /* The test's own signer: new invisible field, optional DocMDP certification. */
