@@ -454,6 +454,8 @@ fill_recent (TekenWindow *self)
           !gtk_recent_info_exists (info))
         continue;
       row = adw_action_row_new ();
+      /* File names are not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gtk_recent_info_get_display_name (info));
       path = gtk_recent_info_get_uri_display (info);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), path);

@@ -1257,3 +1257,10 @@ teken_outbox_get_next_due (TekenOutbox *self)
     }
   return best;
 }
+
+TekenReport *
+teken_outbox_entry_load_report (TekenOutboxEntry  *self,
+                                GError           **error)
+{
+  return load_report (self, error);
+}

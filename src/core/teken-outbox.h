@@ -73,6 +73,9 @@ GDateTime        *teken_outbox_entry_get_updated         (TekenOutboxEntry *self
 /* The entry's directory and its letter PDF. */
 const char       *teken_outbox_entry_get_directory       (TekenOutboxEntry *self);
 char             *teken_outbox_entry_get_letter_path     (TekenOutboxEntry *self);
+/* The report as written (fields and attachments), for a details view. Blocking (reads files). */
+TekenReport      *teken_outbox_entry_load_report         (TekenOutboxEntry *self,
+                                                          GError          **error);
 /* Due for an automatic attempt at `now` (NULL: now). */
 gboolean          teken_outbox_entry_is_due              (TekenOutboxEntry *self,
                                                           GDateTime        *now);

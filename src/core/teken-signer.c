@@ -1171,6 +1171,32 @@ check_files (const char  *input,
   return TRUE;
 }
 
+/* The /P of a certification signature's DocMDP transform (ISO 32000-1 §12.8.2.2), 0 if none. */
+static gint64
+docmdp_permissions (TekenPdfDocument *doc)
+{
+  g_autoptr(TekenPdfObject) catalog = teken_pdf_document_get_catalog (doc, NULL, NULL);
+  g_autoptr(TekenPdfObject) perms = catalog ? teken_pdf_document_lookup (doc, catalog, "Perms", NULL) : NULL;
+  g_autoptr(TekenPdfObject) sig = perms ? teken_pdf_document_lookup (doc, perms, "DocMDP", NULL) : NULL;
+  g_autoptr(TekenPdfObject) refs = sig ? teken_pdf_document_lookup (doc, sig, "Reference", NULL) : NULL;
+
+  for (guint i = 0; refs != NULL && i < teken_pdf_array_get_length (refs) && i < 16; i++)
+    {
+      g_autoptr(TekenPdfObject) ref = teken_pdf_document_resolve (doc, teken_pdf_array_get (refs, i), NULL);
+      g_autoptr(TekenPdfObject) method = ref ? teken_pdf_document_lookup (doc, ref, "TransformMethod", NULL) : NULL;
+      g_autoptr(TekenPdfObject) params = NULL;
+      g_autoptr(TekenPdfObject) p = NULL;
+
+      if (!teken_pdf_object_is_name (method, "DocMDP"))
+        continue;
+      params = teken_pdf_document_lookup (doc, ref, "TransformParams", NULL);
+      p = params ? teken_pdf_document_lookup (doc, params, "P", NULL) : NULL;
+      /* an absent /P means 2 */
+      return p != NULL && teken_pdf_object_get_kind (p) == TEKEN_PDF_INTEGER ? teken_pdf_object_get_integer (p) : 2;
+    }
+  return 0;
+}
+
 static gboolean
 open_document (Job         *job,
                const char  *input,
@@ -1183,6 +1209,13 @@ open_document (Job         *job,
     {
       g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_ENCRYPTED,
                            _("Encrypted PDFs cannot be signed yet"));
+      return FALSE;
+    }
+  /* Another signature would break the certification; P=2 and P=3 allow signing. */
+  if (docmdp_permissions (job->doc) == 1)
+    {
+      g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_LOCKED,
+                           _("The document is certified against any change, so it cannot be signed again"));
       return FALSE;
     }
   return TRUE;

@@ -22,6 +22,7 @@ typedef enum
   TEKEN_SIGNER_ERROR_PLACEMENT,       /* no such page, or the rectangle is outside it */
   TEKEN_SIGNER_ERROR_TOO_LARGE,       /* the signature does not fit the space reserved for it */
   TEKEN_SIGNER_ERROR_CHANGED,         /* the input changed while it was being signed */
+  TEKEN_SIGNER_ERROR_LOCKED,          /* a certification signature (DocMDP P=1) forbids any change */
   TEKEN_SIGNER_ERROR_FAILED,
 } TekenSignerError;
 

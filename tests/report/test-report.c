@@ -1094,6 +1094,12 @@ test_outbox_async (void)
   listed = g_list_model_get_item (teken_outbox_get_entries (outbox), 0);
   g_assert_cmpint (teken_outbox_entry_get_state (listed), ==, TEKEN_OUTBOX_STATE_SENT);
   g_assert_cmpuint (g_list_model_get_n_items (teken_outbox_get_entries (outbox)), ==, 1);
+  {
+    g_autoptr(TekenReport) back = teken_outbox_entry_load_report (listed, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (teken_report_get_id (back), ==, teken_report_get_id (r));
+    g_assert_cmpstr (teken_report_get_field (back, "owner_nip"), ==, "198001012005011001");
+  }
   g_clear_object (&d.result);
   g_main_loop_unref (d.loop);
 }
@@ -1111,7 +1117,6 @@ test_config_layers (void)
   g_autofree char *user_text = NULL;
   g_autofree char *out = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *letter = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) packages = NULL;
 
@@ -1128,7 +1133,6 @@ test_config_layers (void)
   write_config (&env, "");
   g_assert_true (g_file_set_contents (env.config, user_text, -1, NULL));
 
-  letter = g_build_filename (env.root, "letter.pdf", NULL);
   g_assert_cmpint (renewal (&env, &out, NULL, "--send", "--wet"), ==, 0);
   id = report_id (out);
   packages = teken_test_list_dir (user_pkgs);
