@@ -17,6 +17,7 @@ main (int    argc,
 {
   g_autoptr(TekenApplication) app = NULL;
 
+  g_debug ("main at %" G_GINT64_FORMAT " µs", g_get_real_time ());
   /* Page textures are large and short-lived: a fixed mmap threshold hands them back to the
    * system when freed instead of leaving them in (per-thread) heaps. */
   mallopt (M_MMAP_THRESHOLD, 512 * 1024);

@@ -124,6 +124,7 @@ static void
 teken_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (teken_application_parent_class)->startup (app);
+  g_debug ("startup done at %" G_GINT64_FORMAT " µs", g_get_real_time ());
 
   gtk_window_set_default_icon_name (APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
@@ -148,6 +149,7 @@ teken_application_open (GApplication  *app,
 {
   for (int i = 0; i < n_files; i++)
     teken_application_open_file (TEKEN_APPLICATION (app), files[i]);
+  g_debug ("windows created at %" G_GINT64_FORMAT " µs", g_get_real_time ());
 }
 
 static void

@@ -17,6 +17,7 @@ typedef struct
 {
   guint page;
   int width_px;
+  TekenRenderPriority priority;
 } Job;
 
 typedef struct
@@ -44,6 +45,10 @@ struct _TekenPageRenderer
 
   GQueue queues[2];            /* Job*, one per TekenRenderPriority; newest first */
   Job *running;
+  /* Thumbnails wait until the view's first page is done (or a moment has passed), so that
+   * they never delay the first page on screen. */
+  gboolean hold_thumbnails;
+  guint release_id;
 };
 
 G_DEFINE_FINAL_TYPE (TekenPageRenderer, teken_page_renderer, G_TYPE_OBJECT)
@@ -228,10 +233,13 @@ render_done_cb (GObject      *object,
   g_autofree Job *job = g_steal_pointer (&self->running);
 
   texture = g_task_propagate_pointer (G_TASK (result), &error);
+  g_debug ("page %u rendered at %" G_GINT64_FORMAT " µs", job->page, g_get_real_time ());
   if (texture == NULL)
     g_debug ("%s", error->message);
   else
     {
+      if (job->priority == TEKEN_RENDER_VIEW)
+        self->hold_thumbnails = FALSE;
       cache_insert (self, job->page, job->width_px, texture);
       g_signal_emit (self, signals[SIGNAL_PAGE_RENDERED], 0, job->page, job->width_px);
     }
@@ -247,7 +255,8 @@ schedule (TekenPageRenderer *self)
   if (self->running != NULL)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (self->queues) && job == NULL; i++)
-    job = g_queue_pop_head (&self->queues[i]);
+    if (i != TEKEN_RENDER_THUMBNAIL || !self->hold_thumbnails)
+      job = g_queue_pop_head (&self->queues[i]);
   if (job == NULL)
     return;
 
@@ -327,11 +336,23 @@ load_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&self), g_object_unref);
 }
 
+static gboolean
+release_thumbnails_cb (gpointer data)
+{
+  TekenPageRenderer *self = data;
+
+  self->release_id = 0;
+  self->hold_thumbnails = FALSE;
+  schedule (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 teken_page_renderer_finalize (GObject *object)
 {
   TekenPageRenderer *self = (TekenPageRenderer *) object;
 
+  g_clear_handle_id (&self->release_id, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->queues); i++)
     g_queue_clear_full (&self->queues[i], g_free);
   g_hash_table_destroy (self->cache);
@@ -360,6 +381,7 @@ teken_page_renderer_init (TekenPageRenderer *self)
   g_mutex_init (&self->lock);
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, cache_entry_free);
   self->cache_limit = DEFAULT_CACHE_LIMIT;
+  self->hold_thumbnails = TRUE;
 }
 
 void
@@ -476,7 +498,7 @@ teken_page_renderer_request (TekenPageRenderer   *self,
                              int                  width_px,
                              TekenRenderPriority  priority)
 {
-  Job job = { page, width_px };
+  Job job = { page, width_px, priority };
 
   g_return_if_fail (TEKEN_IS_PAGE_RENDERER (self));
   g_return_if_fail (priority <= TEKEN_RENDER_THUMBNAIL);
@@ -489,6 +511,8 @@ teken_page_renderer_request (TekenPageRenderer   *self,
     return;
   /* Newest first: while scrolling fast the pages now on screen come before the ones passed by. */
   g_queue_push_head (&self->queues[priority], g_memdup2 (&job, sizeof job));
+  if (self->hold_thumbnails && priority == TEKEN_RENDER_THUMBNAIL && self->release_id == 0)
+    self->release_id = g_timeout_add (400, release_thumbnails_cb, self);
   schedule (self);
 }
 
@@ -507,7 +531,7 @@ teken_page_renderer_cancel (TekenPageRenderer *self,
                             guint              page,
                             int                width_px)
 {
-  Job job = { page, width_px };
+  Job job = { page, width_px, TEKEN_RENDER_VIEW };
 
   g_return_if_fail (TEKEN_IS_PAGE_RENDERER (self));
 

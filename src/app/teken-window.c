@@ -336,6 +336,7 @@ loaded_cb (GObject      *object,
       return;
     }
 
+  g_debug ("document loaded at %" G_GINT64_FORMAT " µs", g_get_real_time ());
   g_set_object (&self->renderer, renderer);
   teken_document_view_set_zoom_mode (self->view, g_settings_get_enum (self->settings, "zoom-mode"));
   if (g_settings_get_enum (self->settings, "zoom-mode") == TEKEN_ZOOM_FREE)

@@ -16,6 +16,7 @@
 
 #include "teken-atomic-file.h"
 #include "teken-identity-store.h"
+#include "teken-demo.h"
 
 #define DEFAULT_EXPIRING_DAYS 30
 
@@ -544,6 +545,42 @@ certs_add_module (int    argc,
   return TEKEN_CLI_EXIT_OK;
 }
 
+/* The helpdesk's demo identity (src/core/teken-demo.h) and a copy of the sample letter. */
+static int
+certs_demo (int    argc,
+            char **argv)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— create the DEMO identity and copy the sample letter"));
+  g_autoptr(TekenIdentityStore) store = NULL;
+  g_autoptr(TekenIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *letter = NULL;
+  const GOptionEntry entries[] = {
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, N_("Copy the sample letter into DIR (default: Documents)"), N_("DIR") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!teken_cli_parse (context, &argc, &argv))
+    return TEKEN_CLI_EXIT_USAGE;
+  store = load_store (&error);
+  if (store == NULL ||
+      (identity = teken_demo_create_identity (store, NULL, &error)) == NULL ||
+      (letter = teken_demo_copy_sample_letter (dir, &error)) == NULL)
+    {
+      teken_cli_print_error (error);
+      return TEKEN_CLI_EXIT_FAILED;
+    }
+  g_print ("%s\n", teken_identity_get_id (identity));
+  /* translators: %s is the demo signer's name */
+  g_print (_("DEMO identity “%s”: for demonstrations only, not trusted as BSrE\n"),
+           teken_identity_get_label (identity));
+  /* translators: %s is a file name */
+  g_print (_("Sample letter: %s\n"), letter);
+  return TEKEN_CLI_EXIT_OK;
+}
+
 typedef struct
 {
   const char *name;
@@ -559,6 +596,7 @@ static const Subcommand subcommands[] = {
   { "remove", certs_remove, N_("Remove an identity from the keyring") },
   { "expiring", certs_expiring, N_("List identities that expire within N days") },
   { "add-module", certs_add_module, N_("Use an extra PKCS#11 module for tokens") },
+  { "demo", certs_demo, N_("Create the DEMO identity for demonstrations (never for real letters)") },
 };
 
 static void

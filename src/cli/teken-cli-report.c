@@ -190,7 +190,15 @@ build_entries (Options  *o,
       entries[i].arg = G_OPTION_ARG_STRING;
       entries[i].arg_data = &o->values[i];
       entries[i].description = fields[i].label;
-      entries[i].arg_description = fields[i].type == TEKEN_REPORT_FIELD_DATE ? "YYYY-MM-DD" : N_("VALUE");
+      if (fields[i].type == TEKEN_REPORT_FIELD_CHOICE)
+        {
+          g_autofree char *list = g_strjoinv (", ", (char **) fields[i].choices);
+          /* Leaked likewise; already translated, so GOption's own lookup finds nothing and keeps it. */
+          entries[i].description = g_strdup_printf ("%s: %s", _(fields[i].label), list);
+          entries[i].arg_description = N_("ID");
+        }
+      else
+        entries[i].arg_description = fields[i].type == TEKEN_REPORT_FIELD_DATE ? "YYYY-MM-DD" : N_("VALUE");
     }
   memcpy (entries + *n_fields, fixed, sizeof fixed);
   return entries;

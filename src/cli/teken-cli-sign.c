@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "teken-demo.h"
 #include "teken-identity-store.h"
 #include "teken-p12-key.h"
 #include "teken-signer.h"
@@ -235,6 +236,9 @@ teken_cli_sign (int    argc,
       (key = open_key (&o, &error)) != NULL)
     {
       teken_signer_set_key (signer, key);
+      /* a demo certificate never makes a stamp without DEMO on it */
+      if (teken_demo_is_demo_certificate (teken_key_get_certificate (key)))
+        teken_signer_set_demo (signer, TRUE);
 #ifdef TEKEN_CLI_HAVE_LTV
       if (teken_cli_level_sign (level, signer, o.inputs[0], o.output, &error))
 #else

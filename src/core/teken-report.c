@@ -202,6 +202,15 @@ teken_report_field_applies (const TekenReportField *field,
   return def != NULL && (def->applies & (1u << kind)) != 0;
 }
 
+gboolean
+teken_report_field_is_required (const TekenReportField *field,
+                                TekenReportKind         kind)
+{
+  const FieldDef *def = lookup_def (field->id);
+
+  return def != NULL && (def->required & (1u << kind)) != 0;
+}
+
 const char *
 teken_report_choice_get_label (const char *choice)
 {

@@ -74,8 +74,12 @@ const char             *teken_report_field_get_label   (const TekenReportField *
 const char             *teken_report_choice_get_label  (const char   *choice);
 /* Indonesian text of a choice for the letter. */
 const char             *teken_report_choice_get_indonesian (const char *choice);
-/* Whether a field belongs to (is shown for) a kind, and whether it is required there. */
+/* Whether a field belongs to (is shown for) a kind. */
 gboolean                teken_report_field_applies     (const TekenReportField *field,
+                                                        TekenReportKind         kind);
+/* Whether the field is always required for the kind (conditional rules, e.g. the police report
+ * for a lost key, show up in teken_report_validate() only). */
+gboolean                teken_report_field_is_required (const TekenReportField *field,
                                                         TekenReportKind         kind);
 
 /* Attachment roles of the checklists; stable ids. */

@@ -1372,7 +1372,6 @@ static guint8 *
 signed_attrs_der (CMS_SignerInfo *si,
                   int            *len)
 {
-  g_autoptr(GPtrArray) keep = NULL;
   STACK_OF (X509_ATTRIBUTE) *attrs = sk_X509_ATTRIBUTE_new_null ();
   unsigned char *der = NULL;
   int n = CMS_signed_get_attr_count (si);

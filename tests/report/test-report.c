@@ -373,6 +373,10 @@ test_validation (void)
   g_assert_false (teken_report_set_field (r, "no_such_field", "x", &error));
   g_assert_error (error, TEKEN_REPORT_ERROR, TEKEN_REPORT_ERROR_UNKNOWN_FIELD);
 
+  g_assert_true (teken_report_field_is_required (teken_report_lookup_field ("cert_serial"), TEKEN_REPORT_KIND_RENEWAL));
+  g_assert_false (teken_report_field_is_required (teken_report_lookup_field ("cert_serial"), TEKEN_REPORT_KIND_LOSS));
+  g_assert_false (teken_report_field_applies (teken_report_lookup_field ("system_ip"), TEKEN_REPORT_KIND_RENEWAL));
+
   /* Kind-specific rules: a lost key needs the police report; the superior must be named. */
   teken_report_set_field (loss, "loss_type", "lost", NULL);
   loss_problems = teken_report_validate (loss);

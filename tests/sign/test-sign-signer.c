@@ -13,6 +13,7 @@
 #include "teken-core.h"
 #include "teken-p12-key.h"
 #include "teken-pdf-document.h"
+#include "teken-pdf-update.h"
 #include "teken-signer.h"
 #include "teken-test-utils.h"
 
@@ -589,6 +590,64 @@ test_openssl_verify_ranges (void)
     }
 }
 
+/* A copy of a corpus file whose catalog claims a certification signature with DocMDP /P p
+ * (the signature itself is a stub: only the permission matters here). */
+static char *
+make_certified (const char *dir,
+                int         p)
+{
+  g_autofree char *in = teken_test_corpus_path ("laporan-cairo.pdf");
+  g_autofree char *path = g_strdup_printf ("%s/certified-p%d.pdf", dir, p);
+  g_autoptr(TekenPdfDocument) doc = open_doc (in);
+  g_autoptr(TekenPdfUpdate) update = teken_pdf_update_new (doc);
+  g_autoptr(GError) error = NULL;
+  guint catalog_num = 0;
+  g_autoptr(TekenPdfObject) catalog = teken_pdf_document_get_catalog (doc, &catalog_num, &error);
+  TekenPdfObject *copy = teken_pdf_object_copy (catalog);
+  TekenPdfObject *sig = teken_pdf_dict_new ();
+  TekenPdfObject *refs = teken_pdf_array_new ();
+  TekenPdfObject *ref = teken_pdf_dict_new ();
+  TekenPdfObject *params = teken_pdf_dict_new ();
+  TekenPdfObject *perms = teken_pdf_dict_new ();
+  guint sig_num;
+
+  g_assert_no_error (error);
+  teken_pdf_dict_set (params, "Type", teken_pdf_name_new ("TransformParams"));
+  teken_pdf_dict_set (params, "P", teken_pdf_integer_new (p));
+  teken_pdf_dict_set (params, "V", teken_pdf_name_new ("1.2"));
+  teken_pdf_dict_set (ref, "Type", teken_pdf_name_new ("SigRef"));
+  teken_pdf_dict_set (ref, "TransformMethod", teken_pdf_name_new ("DocMDP"));
+  teken_pdf_dict_set (ref, "TransformParams", params);
+  teken_pdf_array_append (refs, ref);
+  teken_pdf_dict_set (sig, "Type", teken_pdf_name_new ("Sig"));
+  teken_pdf_dict_set (sig, "Reference", refs);
+  sig_num = teken_pdf_update_add_object (update, sig);
+  teken_pdf_dict_set (perms, "DocMDP", teken_pdf_reference_new (sig_num, 0));
+  teken_pdf_dict_set (copy, "Perms", perms);
+  teken_pdf_update_set_object (update, catalog_num, copy);
+  g_assert_true (teken_pdf_update_write_to_path (update, path, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static void
+test_certified (void)
+{
+  g_autofree char *dir = teken_test_make_tmp_dir ();
+  g_autofree char *locked = make_certified (dir, 1);
+  g_autofree char *fillable = make_certified (dir, 2);
+  g_autofree char *out = g_build_filename (dir, "out.pdf", NULL);
+  g_autoptr(TekenKey) key = load_key ("individu-p256");
+  g_autoptr(TekenSigner) signer = teken_signer_new (key);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (teken_signer_sign_file (signer, locked, out, NULL, NULL, NULL, &error));
+  g_assert_error (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_LOCKED);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  /* P=2 allows filling forms and signing */
+  sign_ok (signer, fillable, out);
+}
+
 typedef struct
 {
   guint calls;
@@ -688,6 +747,7 @@ main (int    argc,
   g_test_add_func ("/sign/signer/signing-time", test_signing_time);
   g_test_add_func ("/sign/signer/openssl-verify", test_openssl_verify_ranges);
   g_test_add_func ("/sign/signer/cms-hook", test_cms_hook);
+  g_test_add_func ("/sign/signer/certified", test_certified);
 
   return g_test_run ();
 }

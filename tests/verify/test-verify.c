@@ -9,6 +9,7 @@
 #include "verify-test-util.h"
 
 #include <json-glib/json-glib.h>
+#include <openssl/x509.h>
 
 #include "teken-core.h"
 
@@ -117,6 +118,17 @@ test_teken_signed (gconstpointer data)
   }
   g_assert_cmpuint (teken_signature_result_get_signed_length (sig), ==, size);
   g_assert_cmpint (range[0], ==, 0);
+
+  /* The independent verdict of pdfsig (NSS) agrees, where NSS supports the algorithm. */
+  if (!g_str_equal (kc->algorithm, "Ed25519"))
+    {
+      guint n_valid = 0, n_trusted = 0;
+      g_autofree char *output = NULL;
+
+      g_assert_cmpuint (teken_test_pdfsig_check (path, &n_valid, &n_trusted, &output), ==, 1);
+      if (n_valid != 1 || n_trusted != 1)
+        g_error ("pdfsig disagrees:\n%s", output);
+    }
 }
 
 static void
@@ -746,6 +758,66 @@ test_corpus_two_signatures (void)
     }
 }
 
+static void
+add_dss_with_ca (TekenPdfUpdate   *update,
+                 TekenPdfDocument *base,
+                 gpointer          data)
+{
+  g_autofree char *ca = teken_test_pki_path ("ca.crt");
+  g_autoptr(GBytes) pem = vt_read (ca);
+  g_autoptr(TekenCertInfo) info = teken_cert_info_new_from_data (g_bytes_get_data (pem, NULL), g_bytes_get_size (pem), NULL);
+  guint cat_num = 0;
+  g_autoptr(TekenPdfObject) cat = teken_pdf_document_get_catalog (base, &cat_num, NULL);
+  TekenPdfObject *copy = teken_pdf_object_copy (cat);
+  TekenPdfObject *dss = teken_pdf_dict_new ();
+  TekenPdfObject *certs = teken_pdf_array_new ();
+  unsigned char *der = NULL;
+  int len = i2d_X509 (teken_cert_info_get_x509 (info), &der);
+  guint num;
+
+  num = teken_pdf_update_add_object (update, teken_pdf_stream_new (teken_pdf_dict_new (), g_bytes_new (der, len)));
+  OPENSSL_free (der);
+  teken_pdf_array_append (certs, teken_pdf_reference_new (num, 0));
+  teken_pdf_dict_set (dss, "Certs", certs);
+  num = teken_pdf_update_add_object (update, dss);
+  teken_pdf_dict_set (copy, "DSS", teken_pdf_reference_new (num, 0));
+  teken_pdf_update_set_object (update, cat_num, copy);
+}
+
+/* The CA certificate only in the document's /DSS (a signature that embeds just the signer's
+ * certificate, as mutool's do): the chain is complete with the DSS, not without it; adding the
+ * DSS after signing is a permitted change. */
+static void
+test_dss_certificates (void)
+{
+  g_autofree char *in = teken_test_corpus_path ("naskah-dinas-empty-sigfield.pdf");
+  g_autofree char *signed_path = tmp_path ("dss-mutool.pdf");
+  g_autofree char *out = tmp_path ("dss-added.pdf");
+  g_autofree char *p12 = teken_test_pki_path ("individu-rsa2048.p12");
+  const char *argv[] = { "mutool", "sign", "-s", p12, "-P", "Rahasia-Uji-123", "-o", signed_path, in, NULL };
+  g_autoptr(TekenVerifier) verifier = teken_verifier_new ();
+  g_autoptr(TekenTrustStore) store = vt_store ();
+  g_autoptr(TekenDocumentResult) with = NULL;
+  g_autoptr(TekenDocumentResult) without = NULL;
+  TekenSignatureResult *sig;
+
+  run_ok (argv);
+  vt_update (signed_path, out, add_dss_with_ca, NULL);
+  teken_verifier_set_trust_store (verifier, store);
+  with = teken_verifier_verify_file (verifier, out, NULL, NULL);
+  vt_print (with);
+  sig = vt_sig (with, 0);
+  g_assert_false (teken_signature_result_has_reason (sig, TEKEN_SIGNATURE_REASON_ISSUER_UNKNOWN));
+  g_assert_true (teken_signature_result_get_chain_trusted (sig));
+  g_assert_cmpuint (teken_signature_result_get_chain (sig)->len, ==, 3);
+  g_assert_cmpint (teken_signature_result_get_modified_after (sig), ==, TEKEN_MODIFICATION_ALLOWED);
+  g_assert_true (teken_signature_result_has_reason (sig, TEKEN_SIGNATURE_REASON_WEAK_DIGEST));
+
+  teken_verifier_set_use_dss (verifier, FALSE);
+  without = teken_verifier_verify_file (verifier, out, NULL, NULL);
+  g_assert_true (teken_signature_result_has_reason (vt_sig (without, 0), TEKEN_SIGNATURE_REASON_ISSUER_UNKNOWN));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -773,6 +845,7 @@ main (int    argc,
   g_test_add_func ("/verify/validation-time", test_validation_time);
   g_test_add_func ("/verify/two-signatures", test_two_signatures);
   g_test_add_func ("/verify/interop-workflows", test_interop_workflows);
+  g_test_add_func ("/verify/dss-certificates", test_dss_certificates);
   g_test_add_func ("/verify/corpus-two-signatures", test_corpus_two_signatures);
   g_test_add_func ("/verify/unsigned", test_unsigned);
   g_test_add_func ("/verify/bad-corpus", test_bad_corpus);
