@@ -62,6 +62,22 @@ static guint signals[N_SIGNALS];
 
 static void schedule (TekenPageRenderer *self);
 
+/* Textures alive (cached or not), for bench/bench-app.sh. */
+static gint live_textures;
+
+static void
+texture_finalized_cb (gpointer  data,
+                      GObject  *where_the_object_was)
+{
+  g_atomic_int_dec_and_test (&live_textures);
+}
+
+int
+teken_page_renderer_get_live_textures (void)
+{
+  return g_atomic_int_get (&live_textures);
+}
+
 static inline guint64
 make_key (guint page,
           int   width_px)
@@ -238,6 +254,8 @@ render_done_cb (GObject      *object,
     g_debug ("%s", error->message);
   else
     {
+      g_atomic_int_inc (&live_textures);
+      g_object_weak_ref (G_OBJECT (texture), texture_finalized_cb, NULL);
       if (job->priority == TEKEN_RENDER_VIEW)
         self->hold_thumbnails = FALSE;
       cache_insert (self, job->page, job->width_px, texture);

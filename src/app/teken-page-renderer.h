@@ -66,5 +66,7 @@ void               teken_page_renderer_set_cache_limit   (TekenPageRenderer    *
                                                           gsize                 bytes);
 /* Largest cache size seen (bench and tests). */
 gsize              teken_page_renderer_get_cache_peak    (TekenPageRenderer    *self);
+/* Page textures still alive in the process, cached or not (bench). */
+int                teken_page_renderer_get_live_textures (void);
 
 G_END_DECLS

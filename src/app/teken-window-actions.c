@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "teken-window-sign.h"
 #include "teken-window-private.h"
 
 static void
@@ -305,6 +306,7 @@ _teken_window_actions_update (TekenWindow *self)
   gtk_widget_action_set_enabled (widget, "win.show-thumbnails", has_document);
   gtk_widget_action_set_enabled (widget, "win.show-sidebar", has_document);
   gtk_widget_action_set_enabled (widget, "win.signature-details", self->result != NULL);
+  _teken_window_sign_update (self);
   gtk_widget_action_set_enabled (widget, "win.reverify", has_document && !self->verifying &&
                                                          self->revision_bytes == NULL);
 }
@@ -315,6 +317,7 @@ _teken_window_class_actions_init (TekenWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  _teken_window_sign_class_init (widget_class);  /* win.sign, win.demo (teken-window-sign.c) */
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);

@@ -272,9 +272,11 @@ bench_scroll_cb (gpointer data)
 
   if (n_pages == 0 || page + 1 >= n_pages)
     {
-      g_print ("teken-bench: scrolled %u pages, cache peak %" G_GSIZE_FORMAT " bytes (limit %" G_GSIZE_FORMAT ")\n",
+      g_print ("teken-bench: scrolled %u pages, cache peak %" G_GSIZE_FORMAT " bytes (limit %" G_GSIZE_FORMAT "), "
+               "%d page textures alive at the end\n",
                n_pages, self->renderer ? teken_page_renderer_get_cache_peak (self->renderer) : 0,
-               self->renderer ? teken_page_renderer_get_cache_limit (self->renderer) : 0);
+               self->renderer ? teken_page_renderer_get_cache_limit (self->renderer) : 0,
+               teken_page_renderer_get_live_textures ());
       g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
       return G_SOURCE_REMOVE;
     }

@@ -521,6 +521,9 @@ teken_signature_result_get_summary_text (TekenSignatureResult *self)
         return _("The document was changed after it was signed");
       return _("Signature is not valid");
     case TEKEN_SIGNATURE_STATUS_INDETERMINATE:
+      /* SHA-1 with an otherwise confirmed signer: say what is really wrong. */
+      if (self->chain_trusted && teken_signature_result_has_reason (self, TEKEN_SIGNATURE_REASON_WEAK_DIGEST))
+        return _("The signature uses an outdated algorithm (SHA-1)");
       return _("The signer’s identity could not be confirmed");
     case TEKEN_SIGNATURE_STATUS_UNSIGNED:
     default:

@@ -234,11 +234,9 @@ test_usf_override (void)
 
   attacked = vt_raw_update (base, objs, 1, 0, TRUE);
   vt_write (out, g_bytes_get_data (attacked, NULL), g_bytes_get_size (attacked));
-  result = vt_verify (out);
-  vt_print (result);
-  g_assert_cmpuint (g_list_model_get_n_items (teken_document_result_get_signatures (result)), ==, 1);
-  g_assert_cmpint (teken_signature_result_get_status (vt_sig (result, 0)), ==, TEKEN_SIGNATURE_STATUS_VALID);
-  g_assert_cmpint (teken_signature_result_get_modified_after (vt_sig (result, 0)), ==, TEKEN_MODIFICATION_ALLOWED);
+  result = verify_attack (out);
+  g_assert_nonnull (result);
+  g_assert_cmpint (teken_signature_result_get_status (vt_sig (result, 0)), ==, TEKEN_SIGNATURE_STATUS_INVALID);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -450,11 +448,9 @@ test_swa_shifted_range (void)
     attacked = vt_raw_update (base, objs, 1, 0, TRUE);
   }
   vt_write (out, g_bytes_get_data (attacked, NULL), g_bytes_get_size (attacked));
-  result = vt_verify (out);
-  vt_print (result);
-  g_assert_cmpuint (g_list_model_get_n_items (teken_document_result_get_signatures (result)), ==, 1);
-  g_assert_cmpint (teken_signature_result_get_status (vt_sig (result, 0)), ==, TEKEN_SIGNATURE_STATUS_VALID);
-  g_assert_cmpint (teken_signature_result_get_modified_after (vt_sig (result, 0)), ==, TEKEN_MODIFICATION_ALLOWED);
+  result = verify_attack (out);
+  g_assert_nonnull (result);
+  g_assert_cmpint (teken_signature_result_get_status (vt_sig (result, 0)), ==, TEKEN_SIGNATURE_STATUS_INVALID);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -840,7 +836,12 @@ test_certified_then_signed (void)
   g_assert_cmpint (teken_signature_result_get_modified_after (find_sig (r2, "Sertifikasi")), ==,
                    TEKEN_MODIFICATION_ALLOWED);
 
-  vt_sign_cli (p1, out1, "individu-p256", NULL);
+  /* teken-cli refuses to sign a P=1 document; an attacker's tool does not. */
+  {
+    VtSignOptions o = { "individu-p256", 0, NULL, "Signature1", NULL, NULL };
+
+    vt_sign_own (p1, out1, &o);
+  }
   r1 = verify_attack (out1);
   g_assert_nonnull (r1);
   g_assert_cmpint (teken_signature_result_get_status (find_sig (r1, "Sertifikasi")), ==,

@@ -119,8 +119,9 @@ test_teken_signed (gconstpointer data)
   g_assert_cmpuint (teken_signature_result_get_signed_length (sig), ==, size);
   g_assert_cmpint (range[0], ==, 0);
 
-  /* The independent verdict of pdfsig (NSS) agrees, where NSS supports the algorithm. */
-  if (!g_str_equal (kc->algorithm, "Ed25519"))
+  /* Independent verdicts: pdfsig (NSS) for RSA PKCS#1 and ECDSA; openssl cms -verify for RSA-PSS
+   * keys (NSS 3.87 rejects them); OpenSSL 3.0's CMS cannot verify Ed25519 at all. */
+  if (g_str_equal (kc->algorithm, "RSA") || g_str_equal (kc->algorithm, "ECDSA"))
     {
       guint n_valid = 0, n_trusted = 0;
       g_autofree char *output = NULL;
@@ -129,6 +130,37 @@ test_teken_signed (gconstpointer data)
       if (n_valid != 1 || n_trusted != 1)
         g_error ("pdfsig disagrees:\n%s", output);
     }
+  else if (g_str_equal (kc->algorithm, "RSA-PSS"))
+    {
+      g_autofree char *chain = teken_test_pki_path ("chain.pem");
+      g_autofree char *output = NULL;
+
+      if (!teken_test_openssl_cms_verify (path, 0, chain, &output))
+        g_error ("openssl cms -verify disagrees:\n%s", output);
+    }
+
+  /* Negative control for every algorithm: the last byte of the signature value flipped. */
+  {
+    g_autofree char *name = g_strdup_printf ("badsig-%s.pdf", kc->signer);
+    g_autofree char *bad = tmp_path (name);
+    g_autoptr(GBytes) bytes = vt_read (path);
+    g_autofree guint8 *raw = g_memdup2 (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    g_autoptr(TekenDocumentResult) bad_result = NULL;
+    gsize hex = range[1] + 1, der_len;
+    TekenSignatureResult *bad_sig;
+
+    /* A CMS without unsigned attributes ends with the signature value: 30 82 LL LL ... */
+    g_assert_true (raw[hex] == '3' && raw[hex + 1] == '0' && raw[hex + 2] == '8' && raw[hex + 3] == '2');
+    der_len = 4 + ((g_ascii_xdigit_value (raw[hex + 4]) << 12) | (g_ascii_xdigit_value (raw[hex + 5]) << 8) |
+                   (g_ascii_xdigit_value (raw[hex + 6]) << 4) | g_ascii_xdigit_value (raw[hex + 7]));
+    raw[hex + 2 * (der_len - 1)] = raw[hex + 2 * (der_len - 1)] == '0' ? '1' : '0';
+    vt_write (bad, raw, g_bytes_get_size (bytes));
+    bad_result = vt_verify (bad);
+    bad_sig = vt_sig (bad_result, 0);
+    g_assert_cmpint (teken_signature_result_get_status (bad_sig), ==, TEKEN_SIGNATURE_STATUS_INVALID);
+    vt_assert_reasons (bad_sig, TEKEN_SIGNATURE_REASON_SIGNATURE_MISMATCH, -1);
+    g_assert_false (teken_signature_result_get_integrity (bad_sig));
+  }
 }
 
 static void

@@ -1,0 +1,637 @@
+/*
+ * Copyright (C) 2026 The Teken developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The sign flow of the app under Xvfb, driven through actions (win.sign, sign-dialog.sign,
+ * sign-dialog.cancel, win.demo) with gnome-keyring and a softhsm2 token set up by
+ * tests/identity/run-session.sh: keyring identity invisible and visible, token with a wrong
+ * then the right PIN, cancel, unusable certificates, and the demo identity end to end.
+ * Screenshots go to <builddir>/tests/app/screenshots/ (copied to docs/screenshots/ by hand).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "teken-application.h"
+#include "teken-cert-info.h"
+#include "teken-core.h"
+#include "teken-demo.h"
+#include "teken-document-result.h"
+#include "teken-sign-dialog.h"
+#include "teken-signature-result.h"
+#include "teken-test-utils.h"
+#include "teken-trust-store.h"
+#include "teken-window-private.h"
+#include "teken-window-sign.h"
+
+static TekenApplication *app;
+static char *screenshot_dir;
+static char *work_dir;
+static char *keyring_id;     /* individu-rsa2048.p12 imported without remembering the passphrase */
+
+static gboolean
+wait_until (gboolean (*done) (gpointer),
+            gpointer   data,
+            guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+pump (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+window_idle (gpointer data)
+{
+  TekenWindow *window = data;
+
+  if (teken_window_get_busy (window))
+    return FALSE;
+  return g_strcmp0 (teken_window_get_page_name (window), "document") != 0 ||
+         teken_document_view_get_n_pages_drawn (window->view) > 0;
+}
+
+static gboolean
+is_drawable (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
+  GskRenderer *renderer;
+  int width, height;
+
+  pump (300);
+  g_assert_true (wait_until (is_drawable, widget, 10));
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  for (guint i = 0; i < 100 && node == NULL; i++)
+    {
+      g_autoptr(GtkSnapshot) attempt = gtk_snapshot_new ();
+
+      pump (20);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (attempt), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&attempt));
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* A fresh copy of the sample letter in its own folder, so output names are predictable. */
+static char *
+copy_letter (const char *subdir)
+{
+  g_autofree char *dir = g_build_filename (work_dir, subdir, NULL);
+  g_autofree char *src = teken_test_corpus_path ("naskah-dinas-libreoffice.pdf");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "surat.pdf", NULL);
+  gsize len;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (src, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+  return path;
+}
+
+static TekenWindow *
+open_window (const char *path)
+{
+  TekenWindow *window = teken_window_new (app);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  TekenIdentityStore *store = teken_window_get_identity_store (window);
+  static gboolean configured;
+  g_autoptr(GError) error = NULL;
+
+  if (!configured)
+    {
+      /* only the test token, not whatever p11-kit has registered on this machine */
+      teken_identity_store_set_use_registered_modules (store, FALSE);
+      g_assert_true (teken_identity_store_add_module (store, g_getenv ("TEKEN_TEST_SOFTHSM_MODULE"), FALSE, &error));
+      configured = TRUE;
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  teken_window_open (window, file);
+  g_assert_true (wait_until (window_idle, window, 60));
+  return window;
+}
+
+static gboolean
+dialog_ready (gpointer data)
+{
+  return teken_sign_dialog_get_ready (data);
+}
+
+static TekenSignDialog *
+open_sign_dialog (TekenWindow *window)
+{
+  TekenSignDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign", NULL));
+  dialog = teken_window_get_sign_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_true (wait_until (dialog_ready, dialog, 30));
+  return dialog;
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !teken_sign_dialog_get_busy (data);
+}
+
+typedef struct
+{
+  TekenWindow *window;
+  char *expected;
+} Reopened;
+
+static gboolean
+window_shows (gpointer data)
+{
+  Reopened *r = data;
+  GFile *file = teken_window_get_file (r->window);
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+  return g_strcmp0 (path, r->expected) == 0 && window_idle (r->window) &&
+         teken_window_get_result (r->window) != NULL;
+}
+
+/* Activates sign-dialog.sign and waits until the dialog is closed and the window shows output. */
+static void
+sign_and_wait_for_window (TekenWindow     *window,
+                          TekenSignDialog *dialog,
+                          const char      *output)
+{
+  Reopened r = { window, (char *) output };
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
+  g_assert_true (wait_until (not_busy, dialog, 60) || dialog == NULL);
+  if (dialog != NULL)
+    {
+      pump (100);
+      if (dialog != NULL)
+        g_error ("signing failed: %s", teken_sign_dialog_get_message (dialog));
+    }
+  g_assert_true (wait_until (window_shows, &r, 60));
+}
+
+static TekenSignatureResult *
+last_signature (TekenWindow *window)
+{
+  GListModel *sigs = teken_document_result_get_signatures (teken_window_get_result (window));
+  guint n = g_list_model_get_n_items (sigs);
+
+  g_assert_cmpuint (n, >, 0);
+  return g_list_model_get_item (sigs, n - 1);
+}
+
+static void
+assert_pdfsig_valid_trusted (const char *path)
+{
+  guint valid = 0, trusted = 0;
+  g_autofree char *out = NULL;
+
+  g_assert_cmpuint (teken_test_pdfsig_check (path, &valid, &trusted, &out), ==, 1);
+  if (valid != 1 || trusted != 1)
+    g_error ("pdfsig: %s", out);
+  g_assert_true (teken_test_qpdf_check (path, NULL));
+}
+
+static void
+test_keyring_invisible (void)
+{
+  g_autofree char *letter = copy_letter ("keyring-invisible");
+  g_autofree char *expected = g_strdup_printf ("%s/keyring-invisible/surat-signed.pdf", work_dir);
+  g_autofree char *passphrase = NULL;
+  g_autofree char *pass_path = teken_test_pki_path ("passphrase.txt");
+  g_autofree char *sha_before = teken_test_file_sha256 (letter);
+  g_autofree char *sha_after = NULL;
+  TekenWindow *window = open_window (letter);
+  TekenSignDialog *dialog = open_sign_dialog (window);
+  g_autoptr(TekenSignatureResult) sig = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (pass_path, &passphrase, NULL, &error));
+  g_strchomp (passphrase);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  teken_sign_dialog_set_visible_stamp (dialog, FALSE);
+  teken_sign_dialog_set_reason (dialog, "Persetujuan");
+  teken_sign_dialog_set_location (dialog, "Kabupaten Contoh");
+  g_assert_null (teken_sign_dialog_get_preview (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "sign-01-dialog-invisible.png");
+
+  /* the passphrase is not remembered: the first attempt asks for it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
+  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_true (teken_sign_dialog_get_asks_secret (dialog));
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+
+  /* a wrong passphrase says so and writes nothing */
+  teken_sign_dialog_set_secret (dialog, "salah-sandi");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
+  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_cmpstr (teken_sign_dialog_get_message (dialog), !=, "");
+  g_test_message ("wrong passphrase: %s", teken_sign_dialog_get_message (dialog));
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  save_screenshot (GTK_WIDGET (dialog), "sign-02-wrong-passphrase.png");
+
+  teken_sign_dialog_set_secret (dialog, passphrase);
+  sign_and_wait_for_window (window, dialog, expected);
+
+  g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
+  sig = last_signature (window);
+  g_assert_cmpstr (teken_signature_result_get_signer_name (sig), ==, "Budi Santoso");
+  assert_pdfsig_valid_trusted (expected);
+  /* the original is untouched */
+  sha_after = teken_test_file_sha256 (letter);
+  g_assert_cmpstr (sha_before, ==, sha_after);
+  save_screenshot (GTK_WIDGET (window), "sign-03-signed-invisible-verified.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_keyring_visible_free_name (void)
+{
+  g_autofree char *letter = copy_letter ("keyring-visible");
+  g_autofree char *taken = g_strdup_printf ("%s/keyring-visible/surat-signed.pdf", work_dir);
+  g_autofree char *expected = g_strdup_printf ("%s/keyring-visible/surat (2)-signed.pdf", work_dir);
+  g_autofree char *passphrase = NULL;
+  g_autofree char *pass_path = teken_test_pki_path ("passphrase.txt");
+  g_autoptr(GError) error = NULL;
+  TekenWindow *window;
+  TekenSignDialog *dialog;
+  GdkTexture *preview;
+  g_autofree char *taken_sha = NULL;
+  g_autofree char *taken_sha_after = NULL;
+
+  /* an existing "-signed" file is never overwritten */
+  g_assert_true (g_file_set_contents (taken, "do not overwrite", -1, &error));
+  taken_sha = teken_test_file_sha256 (taken);
+  g_assert_true (g_file_get_contents (pass_path, &passphrase, NULL, &error));
+  g_strchomp (passphrase);
+
+  window = open_window (letter);
+  dialog = open_sign_dialog (window);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  teken_sign_dialog_set_visible_stamp (dialog, TRUE);
+  teken_sign_dialog_set_reason (dialog, "Persetujuan");
+  teken_sign_dialog_set_location (dialog, "Kabupaten Contoh");
+  /* the letter's signature block: lower right of page 1 (points from the top-left) */
+  teken_sign_dialog_set_rect (dialog, 0, 340, 640, 200, 70);
+  preview = teken_sign_dialog_get_preview (dialog);
+  g_assert_nonnull (preview);
+  g_assert_cmpint (gdk_texture_get_width (preview), ==, 400);
+  g_assert_cmpint (gdk_texture_get_height (preview), ==, 140);
+  teken_sign_dialog_set_secret (dialog, passphrase);
+  save_screenshot (GTK_WIDGET (dialog), "sign-04-dialog-visible-preview.png");
+  sign_and_wait_for_window (window, dialog, expected);
+
+  g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
+  assert_pdfsig_valid_trusted (expected);
+  taken_sha_after = teken_test_file_sha256 (taken);
+  g_assert_cmpstr (taken_sha, ==, taken_sha_after);
+  save_screenshot (GTK_WIDGET (window), "sign-05-signed-visible-verified.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_token_identity (gpointer data)
+{
+  TekenSignDialog *dialog = data;
+
+  return teken_sign_dialog_select_identity (dialog, "pkcs11:token=teken-test;id=%01") ||
+         FALSE;
+}
+
+static char *
+token_identity_id (TekenWindow *window)
+{
+  g_autoptr(GError) error = NULL;
+  TekenIdentity *identity = teken_identity_store_lookup (teken_window_get_identity_store (window),
+                                                         "pkcs11:token=teken-test;id=%01", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (identity);
+  return g_strdup (teken_identity_get_id (identity));
+}
+
+static void
+test_token_wrong_pin_then_right (void)
+{
+  g_autofree char *letter = copy_letter ("token");
+  g_autofree char *expected = g_strdup_printf ("%s/token/surat-signed.pdf", work_dir);
+  TekenWindow *window = open_window (letter);
+  TekenSignDialog *dialog = open_sign_dialog (window);
+  g_autofree char *id = token_identity_id (window);
+  g_autofree char *first_prompt = NULL;
+  g_autoptr(TekenSignatureResult) sig = NULL;
+
+  (void) has_token_identity;
+  g_assert_true (teken_sign_dialog_select_identity (dialog, id));
+  /* a token always asks for its PIN, with the token named */
+  g_assert_true (teken_sign_dialog_get_asks_secret (dialog));
+  first_prompt = g_strdup (teken_sign_dialog_get_secret_prompt (dialog));
+  g_test_message ("PIN prompt: %s", first_prompt);
+  g_assert_nonnull (strstr (first_prompt, "teken-test"));
+  teken_sign_dialog_set_visible_stamp (dialog, TRUE);
+
+  teken_sign_dialog_set_secret (dialog, "0000");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
+  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_test_message ("wrong PIN: %s / prompt now: %s", teken_sign_dialog_get_message (dialog),
+                  teken_sign_dialog_get_secret_prompt (dialog));
+  g_assert_cmpstr (teken_sign_dialog_get_message (dialog), !=, "");
+  g_assert_true (teken_sign_dialog_get_asks_secret (dialog));
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  save_screenshot (GTK_WIDGET (dialog), "sign-06-token-wrong-pin.png");
+
+  teken_sign_dialog_set_secret (dialog, g_getenv ("TEKEN_TEST_TOKEN_PIN"));
+  sign_and_wait_for_window (window, dialog, expected);
+  g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
+  sig = last_signature (window);
+  g_assert_cmpstr (teken_signature_result_get_signer_name (sig), ==, "Budi Santoso");
+  assert_pdfsig_valid_trusted (expected);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_cancel (void)
+{
+  g_autofree char *letter = copy_letter ("cancel");
+  g_autofree char *dir = g_build_filename (work_dir, "cancel", NULL);
+  TekenWindow *window = open_window (letter);
+  TekenSignDialog *dialog = open_sign_dialog (window);
+  g_autofree char *id = token_identity_id (window);
+  g_autoptr(GPtrArray) files = NULL;
+
+  g_assert_true (teken_sign_dialog_select_identity (dialog, id));
+  teken_sign_dialog_set_secret (dialog, g_getenv ("TEKEN_TEST_TOKEN_PIN"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
+  g_assert_true (teken_sign_dialog_get_busy (dialog));
+  /* cancel while the token login is under way */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.cancel", NULL));
+  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_nonnull (strstr (teken_sign_dialog_get_message (dialog), "cancelled"));
+  /* nothing was written, not even a temporary file */
+  files = teken_test_list_dir (dir);
+  g_assert_cmpuint (files->len, ==, 1);
+  save_screenshot (GTK_WIDGET (dialog), "sign-07-cancelled.png");
+  /* the dialog stays usable: cancel again closes it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.cancel", NULL));
+  pump (100);
+  g_assert_null (teken_window_get_sign_dialog (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_unusable (void)
+{
+  g_autofree char *letter = copy_letter ("unusable");
+  TekenWindow *window = open_window (letter);
+  TekenIdentityStore *store = teken_window_get_identity_store (window);
+  const char *names[] = { "expired", "notyet", "wrongku" };
+  const char *reasons[] = { "Expired", "Not valid yet", "not for signing" };
+  g_autofree char *pass_path = teken_test_pki_path ("passphrase.txt");
+  g_autoptr(TekenSecret) passphrase = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  TekenSignDialog *dialog;
+
+  passphrase = teken_secret_read_file (pass_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.p12", names[i]);
+      g_autofree char *path = teken_test_pki_path (name);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(TekenIdentity) identity = teken_identity_store_import_p12_file_sync (store, file, passphrase, 0,
+                                                                                     NULL, &error);
+      g_autofree char *reason = NULL;
+
+      g_assert_no_error (error);
+      reason = teken_sign_dialog_dup_unusable_reason (identity);
+      g_assert_nonnull (reason);
+      g_assert_nonnull (strstr (reason, reasons[i]));
+      g_ptr_array_add (ids, g_strdup (teken_identity_get_id (identity)));
+    }
+  dialog = open_sign_dialog (window);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_false (teken_sign_dialog_select_identity (dialog, ids->pdata[i]));
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  save_screenshot (GTK_WIDGET (dialog), "sign-08-unusable-certificates.png");
+  /* clean up so later tests list only what they expect */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      TekenIdentity *identity = teken_identity_store_lookup (store, ids->pdata[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_true (teken_identity_store_remove_sync (store, identity, NULL, &error));
+      g_assert_no_error (error);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+window_has_document (gpointer data)
+{
+  return g_strcmp0 (teken_window_get_page_name (data), "document") == 0 && window_idle (data);
+}
+
+static void
+demo_sign (TekenWindow *window,
+           gboolean     trust,
+           const char  *expected,
+           const char  *screenshot)
+{
+  TekenSignDialog *dialog = open_sign_dialog (window);
+  TekenIdentity *demo = teken_demo_find_identity (teken_window_get_identity_store (window));
+
+  g_assert_nonnull (demo);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, teken_identity_get_id (demo)));
+  teken_sign_dialog_set_visible_stamp (dialog, TRUE);
+  teken_sign_dialog_set_reason (dialog, "Demonstrasi");
+  teken_sign_dialog_set_location (dialog, "Meja Bantuan");
+  teken_sign_dialog_set_rect (dialog, 0, 340, 640, 200, 80);
+  teken_sign_dialog_set_trust_demo (dialog, trust);
+  /* no passphrase to type: the demo identity's is remembered for the session */
+  g_assert_false (teken_sign_dialog_get_asks_secret (dialog));
+  g_assert_nonnull (teken_sign_dialog_get_preview (dialog));
+  save_screenshot (GTK_WIDGET (dialog), screenshot);
+  sign_and_wait_for_window (window, dialog, expected);
+}
+
+static void
+test_demo_end_to_end (void)
+{
+  TekenWindow *window = teken_window_new (app);
+  g_autofree char *documents = NULL;
+  g_autofree char *letter = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *expected2 = NULL;
+  g_autoptr(TekenSignatureResult) sig = NULL;
+  g_autoptr(TekenSignatureResult) sig2 = NULL;
+  GFile *file;
+  TekenIdentity *demo;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (window_idle, window, 30));
+  save_screenshot (GTK_WIDGET (window), "demo-01-welcome.png");
+
+  /* the welcome page's "Try With a Demo Certificate" */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.demo", NULL));
+  g_assert_true (wait_until (window_has_document, window, 60));
+  file = teken_window_get_file (window);
+  letter = g_file_get_path (file);
+  documents = g_path_get_dirname (letter);
+  g_assert_true (g_str_has_suffix (letter, "surat-contoh.pdf"));
+  demo = teken_demo_find_identity (teken_window_get_identity_store (window));
+  g_assert_nonnull (demo);
+  g_assert_cmpstr (teken_identity_get_label (demo), ==, TEKEN_DEMO_SIGNER_NAME);
+  save_screenshot (GTK_WIDGET (window), "demo-02-sample-letter.png");
+
+  /* signed with the demo certificate: valid signature, identity NOT confirmed */
+  expected = g_build_filename (documents, "surat-contoh-signed.pdf", NULL);
+  demo_sign (window, FALSE, expected, "demo-03-sign-dialog.png");
+  g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==,
+                   TEKEN_VERDICT_IDENTITY_UNCONFIRMED);
+  sig = last_signature (window);
+  g_assert_cmpstr (teken_signature_result_get_signer_name (sig), ==, TEKEN_DEMO_SIGNER_NAME);
+  g_assert_true (teken_demo_is_demo_certificate (teken_signature_result_get_signer_certificate (sig)));
+  save_screenshot (GTK_WIDGET (window), "demo-04-signed-untrusted.png");
+
+  /* the helpdesk step: trust the demo CA on this computer only, then sign the signed copy */
+  expected2 = g_build_filename (documents, "surat-contoh-signed-signed.pdf", NULL);
+  demo_sign (window, TRUE, expected2, "demo-05-sign-dialog-trust.png");
+  g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==,
+                   TEKEN_VERDICT_SIGNED_VALID);
+  sig2 = last_signature (window);
+  g_assert_cmpstr (teken_signature_result_get_signer_name (sig2), ==, TEKEN_DEMO_SIGNER_NAME);
+  save_screenshot (GTK_WIDGET (window), "demo-06-signed-demo-ca-trusted.png");
+  /* pdfsig (its own NSS trust, without the demo CA) still sees an untrusted issuer */
+  {
+    guint valid = 0, trusted = 0;
+
+    g_assert_cmpuint (teken_test_pdfsig_check (expected, &valid, &trusted, NULL), ==, 1);
+    g_assert_cmpuint (valid, ==, 1);
+    g_assert_cmpuint (trusted, ==, 0);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+prepare_fixtures (void)
+{
+  g_autofree char *root = teken_test_pki_path ("root.crt");
+  g_autofree char *p12 = teken_test_pki_path ("individu-rsa2048.p12");
+  g_autofree char *pass_path = teken_test_pki_path ("passphrase.txt");
+  g_autofree char *root_pem = NULL;
+  g_autoptr(TekenCertInfo) anchor = NULL;
+  g_autoptr(TekenIdentityStore) store = teken_identity_store_new ();
+  g_autoptr(TekenSecret) passphrase = NULL;
+  g_autoptr(TekenIdentity) identity = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (p12);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  gsize len;
+
+  work_dir = teken_test_make_tmp_dir ();
+  g_assert_true (g_file_get_contents (root, &root_pem, &len, &error));
+  anchor = teken_cert_info_new_from_data ((const guint8 *) root_pem, len, &error);
+  g_assert_no_error (error);
+  id = teken_trust_store_user_add (NULL, teken_cert_info_get_x509 (anchor), &error);
+  g_assert_no_error (error);
+
+  passphrase = teken_secret_read_file (pass_path, &error);
+  g_assert_no_error (error);
+  teken_identity_store_set_use_registered_modules (store, FALSE);
+  g_assert_true (teken_identity_store_refresh_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (teken_identity_store_get_keyring_error (store));
+  identity = teken_identity_store_import_p12_file_sync (store, file, passphrase, TEKEN_IMPORT_FLAGS_NONE,
+                                                         NULL, &error);
+  g_assert_no_error (error);
+  keyring_id = g_strdup (teken_identity_get_id (identity));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GDK_BACKEND", "x11", FALSE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  if (g_getenv ("TEKEN_TEST_BUILDDIR") != NULL)
+    {
+      g_autofree char *schemas = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR"), "..", "data", NULL);
+
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, FALSE);
+    }
+  if (g_getenv ("TEKEN_TEST_SOFTHSM_MODULE") == NULL || g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_print ("1..0 # SKIP needs tests/identity/run-session.sh (keyring and token)\n");
+      return 0;
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  teken_core_init ();
+
+  screenshot_dir = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR") ? g_getenv ("TEKEN_TEST_BUILDDIR") : ".",
+                                     "app", "screenshots", NULL);
+  g_mkdir_with_parents (screenshot_dir, 0755);
+  prepare_fixtures ();
+
+  app = teken_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/app/sign/keyring-invisible", test_keyring_invisible);
+  g_test_add_func ("/app/sign/keyring-visible-free-name", test_keyring_visible_free_name);
+  g_test_add_func ("/app/sign/token-wrong-pin-then-right", test_token_wrong_pin_then_right);
+  g_test_add_func ("/app/sign/cancel", test_cancel);
+  g_test_add_func ("/app/sign/unusable", test_unusable);
+  g_test_add_func ("/app/sign/demo-end-to-end", test_demo_end_to_end);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
