@@ -29,6 +29,15 @@ start_app () {
     exit 1
   fi
   ninja -C _build tests/common/test-pki.stamp data/gschemas.compiled >/dev/null 2>&1 || true
+  # A newcomer with a keyring but no identity yet: the welcome page offers “Try With a Demo
+  # Certificate” (DEMO CA + identity in the keyring, the sample letter copied to Documents, then
+  # Sign), so they can sign the sample letter themselves and see it verified.
+  if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${TEKEN_START_TEST_IDENTITY:-}" ] &&
+     ids=$("$cli" certs list --json 2>/dev/null) && ! printf '%s' "$ids" | grep -q '"id"'; then
+    echo "start: no signing identity yet: choose “Try With a Demo Certificate”, then “Sign”" \
+         "(the demo CA is never trusted as BSrE; set TEKEN_START_TEST_IDENTITY=1 for the pre-signed test letter)"
+    GSETTINGS_SCHEMA_DIR=$PWD/_build/data TEKEN_LOCALEDIR=$PWD/_build/po/locale exec "$app"
+  fi
   if "$cli" sign --help >/dev/null 2>&1 && [ -f "$pki/.complete" ]; then
     doc=_build/contoh-surat-ditandatangani.pdf
     rm -f "$doc"

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "teken-application.h"
+#include "teken-reports.h"
 #include "teken-window.h"
 
 struct _TekenApplication
@@ -129,6 +130,7 @@ teken_application_startup (GApplication *app)
   gtk_window_set_default_icon_name (APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   set_accels (GTK_APPLICATION (app));
+  teken_reports_install (GTK_APPLICATION (app));   /* app.reports, app.report(s), outbox retries */
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "teken-identity.h"
 #include "teken-report.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,9 @@ gboolean           teken_report_dialog_add_attachment  (TekenReportDialog *self,
                                                         const char        *path,
                                                         const char        *role,
                                                         GError           **error);
+/* Offers (and chooses) an identity that is not in the identity store, e.g. a .p12 file. */
+void               teken_report_dialog_add_identity    (TekenReportDialog *self,
+                                                        TekenIdentity     *identity);
 /* Whether the letter is being written (tests). */
 gboolean           teken_report_dialog_is_busy         (TekenReportDialog *self);
 

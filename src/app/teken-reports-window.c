@@ -173,10 +173,6 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   row->letter = row_button (GTK_BOX (box), "x-office-document-symbolic", _("Open the letter"));
   row->folder = row_button (GTK_BOX (box), "folder-open-symbolic", _("Show the report’s folder"));
   row->remove = row_button (GTK_BOX (box), "user-trash-symbolic", _("Remove"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->send), "reports.send");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->letter), "reports.open-letter");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->folder), "reports.show-folder");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->remove), "reports.remove");
   g_object_set_data_full (G_OBJECT (box), "row", row, g_free);
   gtk_list_item_set_child (item, box);
   gtk_list_item_set_activatable (item, FALSE);
@@ -208,12 +204,17 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     gtk_widget_remove_css_class (GTK_WIDGET (row->state), classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (row->state), state_class (state));
 
+  /* The target first: an action name with no target would not match the "s" parameter. */
   g_variant_ref_sink (target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row->send), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row->letter), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row->folder), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row->remove), target);
   g_variant_unref (target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->send), "reports.send");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->letter), "reports.open-letter");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->folder), "reports.show-folder");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row->remove), "reports.remove");
 
   gtk_button_set_label (row->send, state == TEKEN_OUTBOX_STATE_FAILED || state == TEKEN_OUTBOX_STATE_SENDING
                                    ? _("Retry") : _("Send Now"));
@@ -502,7 +503,7 @@ teken_reports_window_add_toast (TekenReportsWindow *self,
 
   g_return_if_fail (TEKEN_IS_REPORTS_WINDOW (self));
 
-  toast = adw_toast_new (title);
+  toast = teken_reports_toast_new (title);
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -90,8 +90,8 @@ send_due_cb (GObject      *object,
   g_object_unref (app);
 }
 
-static void
-send_due (GtkApplication *app)
+void
+teken_reports_send_due (GtkApplication *app)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TekenDelivery) delivery = NULL;
@@ -119,7 +119,7 @@ due_timeout_cb (gpointer user_data)
   GtkApplication *app = user_data;
 
   g_object_set_data (G_OBJECT (app), TIMER_KEY, NULL);
-  send_due (app);
+  teken_reports_send_due (app);
   return G_SOURCE_REMOVE;
 }
 
@@ -160,7 +160,7 @@ teken_reports_schedule_due (GtkApplication *app)
 static gboolean
 start_idle_cb (gpointer user_data)
 {
-  send_due (user_data);
+  teken_reports_send_due (user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -221,4 +221,14 @@ teken_reports_new_delivery (GError **error)
   if (!teken_ra_config_get_channel (config, &channel, error))
     return NULL;
   return teken_delivery_new (config);
+}
+
+AdwToast *
+teken_reports_toast_new (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);   /* AdwToast 1.2 titles are markup */
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 8);
+  return toast;
 }

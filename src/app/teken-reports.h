@@ -29,7 +29,12 @@ TekenIdentityStore *teken_reports_get_identity_store (GtkApplication *app);
 /* A delivery for the configured channel (teken.conf), or NULL with an error. */
 TekenDelivery      *teken_reports_new_delivery       (GError        **error);
 
+/* Sends every due report in the background (what the app does at start), when a channel is configured. */
+void                teken_reports_send_due           (GtkApplication *app);
 /* Schedules the next automatic attempt for the earliest queued report. */
 void                teken_reports_schedule_due       (GtkApplication *app);
+
+/* A toast showing `text` as it is (messages from servers may hold markup characters). */
+AdwToast           *teken_reports_toast_new          (const char     *text);
 
 G_END_DECLS

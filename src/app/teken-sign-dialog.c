@@ -25,6 +25,7 @@ struct _TekenSignDialog
   AdwWindow parent_instance;
 
   /* Template children */
+  AdwWindowTitle *window_title;
   GtkButton *sign_button;
   GtkStack *stack;
   GtkListBox *identity_list;
@@ -116,11 +117,13 @@ describe_identity (TekenIdentity *identity)
   else
     /* translators: %d is a number of days */
     expiry = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expires in %d day", "expires in %d days", days), days);
+  const char *key = info ? teken_cert_info_get_public_key_description (info) : "";
+
   if (teken_demo_identity_is_demo (identity))
-    /* translators: the certificate's kind, where the key lives, when it expires; the demo identity */
-    return g_strdup_printf (_("DEMO · %s · %s · %s"), kind, teken_identity_get_location (identity), expiry);
-  /* translators: the certificate's kind, where the key lives, when it expires */
-  return g_strdup_printf (_("%s · %s · %s"), kind, teken_identity_get_location (identity), expiry);
+    /* translators: the certificate's kind, where the key lives, the key type, when it expires; the demo identity */
+    return g_strdup_printf (_("DEMO · %s · %s · %s · %s"), kind, teken_identity_get_location (identity), key, expiry);
+  /* translators: the certificate's kind, where the key lives, the key type (e.g. "RSA 2048 bits"), when it expires */
+  return g_strdup_printf (_("%s · %s · %s · %s"), kind, teken_identity_get_location (identity), key, expiry);
 }
 
 static void
@@ -236,6 +239,8 @@ refresh_cb (GObject      *object,
 {
   g_autoptr(TekenSignDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+  if (self->identity_list == NULL)  /* closed meanwhile */
+    return;
 
   if (!teken_identity_store_refresh_finish (TEKEN_IDENTITY_STORE (object), result, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -403,6 +408,7 @@ update_actions (TekenSignDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-dialog.sign",
                                  !self->busy && self->identity != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->identity_list), !self->busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->secret_row), !self->busy);
   gtk_widget_set_visible (self->progress_box, self->busy);
 }
 
@@ -439,7 +445,6 @@ finish_busy (TekenSignDialog *self)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->signer);
   g_clear_pointer (&self->secret, teken_secret_free);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->secret_row), TRUE);
   update_actions (self);
 }
 
@@ -474,6 +479,8 @@ sign_cb (GObject      *object,
   g_autoptr(TekenSignDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) output = g_steal_pointer (&self->output);
+  if (self->identity_list == NULL)  /* closed meanwhile */
+    return;
 
   if (!teken_signer_sign_file_finish (TEKEN_SIGNER (object), result, &error))
     {
@@ -502,6 +509,8 @@ open_key_cb (GObject      *object,
   g_autoptr(TekenKey) key = teken_identity_open_key_finish (identity, result, &error);
   g_autofree char *in_path = g_file_get_path (self->input);
   g_autofree char *out_path = NULL;
+  if (self->identity_list == NULL)  /* closed meanwhile */
+    return;
 
   g_clear_pointer (&self->secret, teken_secret_free);
   if (key == NULL || g_cancellable_is_cancelled (self->cancellable))
@@ -600,7 +609,6 @@ sign_action (GtkWidget  *widget,
                       teken_identity_get_kind (self->identity) == TEKEN_IDENTITY_KIND_TOKEN
                       ? _("Logging in to the token…") : _("Opening the key…"));
   update_actions (self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->secret_row), FALSE);
 
   self->secret = gtk_widget_get_visible (self->secret_group) && *typed ? teken_secret_new (typed) : NULL;
   teken_identity_open_key_async (self->identity, self->secret, self->cancellable,
@@ -702,6 +710,7 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/teken/Teken/ui/teken-sign-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, sign_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, identity_list);
@@ -761,9 +770,7 @@ teken_sign_dialog_new (GtkWindow          *parent,
   self = g_object_new (TEKEN_TYPE_SIGN_DIALOG, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
   self->input = g_object_ref (input);
-  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (self),
-                                                                                   TEKEN_TYPE_SIGN_DIALOG,
-                                                                                   "window_title")), base);
+  adw_window_title_set_subtitle (self->window_title, base);
   g_signal_connect_swapped (store, "identities-changed", G_CALLBACK (identities_changed_cb), self);
   self->refresh_cancellable = g_cancellable_new ();
   teken_identity_store_refresh_async (store, self->refresh_cancellable, refresh_cb, g_object_ref (self));

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "teken-cert-manager.h"
 #include "teken-demo.h"
 #include "teken-window-private.h"
 #include "teken-window-sign.h"
@@ -113,9 +114,21 @@ demo_action (GtkWidget  *widget,
   _teken_window_toast (self, _("Demo certificate ready: open “Sign” to sign the sample letter"));
 }
 
+static void
+certificates_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TekenWindow *self = TEKEN_WINDOW (widget);
+  TekenCertManager *manager = teken_cert_manager_new (GTK_WINDOW (self), teken_window_get_identity_store (self));
+
+  gtk_window_present (GTK_WINDOW (manager));
+}
+
 void
 _teken_window_sign_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.sign", NULL, sign_action);
   gtk_widget_class_install_action (widget_class, "win.demo", NULL, demo_action);
+  gtk_widget_class_install_action (widget_class, "win.certificates", NULL, certificates_action);
 }

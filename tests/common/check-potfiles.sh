@@ -34,12 +34,16 @@ has_strings () {
 
 status=0
 listed=$(grep -vE '^[[:space:]]*(#|$)' "$potfiles")
+declare -A is_listed=()
+while IFS= read -r f; do
+  [ -n "$f" ] && is_listed["$f"]=1
+done <<<"$listed"
 
 # 1. Files with translatable strings that POTFILES.in does not list.
 missing=()
 while IFS= read -r f; do
   has_strings "$f" || continue
-  grep -qxF "$f" <<<"$listed" || missing+=("$f")
+  [ -n "${is_listed[$f]:-}" ] || missing+=("$f")
 done < <(find src ui data -type f \( -name '*.c' -o -name '*.h' -o -name '*.ui' \
            -o -name '*.desktop.in' -o -name '*.metainfo.xml.in' -o -name '*.appdata.xml.in' \
            -o -name '*.gschema.xml' \) 2>/dev/null | sort)

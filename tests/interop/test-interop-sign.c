@@ -7,6 +7,7 @@
  * qpdf --check, and openssl cms -verify over the /ByteRange bytes. tests/interop/meson.build runs
  * groups of these cases in parallel with `--group=NAME` (see main).
  */
+#define _GNU_SOURCE /* memmem */
 #include <locale.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -188,6 +189,73 @@ pdfsig_validates (const char *identity)
 
 /* ---- every signable corpus file ---------------------------------------------------------------- */
 
+/* Offset after the last "startxref" in data[from, len), or -1. */
+static gint64
+last_startxref (const char *data,
+                gsize       from,
+                gsize       len)
+{
+  const char *hit = NULL;
+  gint64 value = 0;
+
+  for (const char *p = data + from; (p = memmem (p, data + len - p, "startxref", 9)) != NULL; p += 9)
+    hit = p;
+  if (hit == NULL)
+    return -1;
+  hit += 9;
+  while (hit < data + len && g_ascii_isspace (*hit))
+    hit++;
+  if (hit >= data + len || !g_ascii_isdigit (*hit))
+    return -1;
+  while (hit < data + len && g_ascii_isdigit (*hit))
+    value = value * 10 + (*hit++ - '0');
+  return value;
+}
+
+static gboolean
+is_xref_table (const char *data,
+               gsize       len,
+               gint64      offset)
+{
+  return offset >= 0 && (gsize) offset + 4 <= len && memcmp (data + offset, "xref", 4) == 0;
+}
+
+/*
+ * The appended revision's cross-reference section suits the base (a table after a table, a stream
+ * after a stream; either after a hybrid file) and its /Prev points to the base's last section.
+ */
+static void
+check_xref_chain (const char *in,
+                  const char *out)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  gsize alen, blen;
+  gint64 prev, next, prev_value = -1;
+  const char *tail, *p, *last_prev = NULL;
+
+  g_assert_true (g_file_get_contents (in, &a, &alen, NULL));
+  g_assert_true (g_file_get_contents (out, &b, &blen, NULL));
+  prev = last_startxref (a, 0, alen);
+  next = last_startxref (b, alen, blen);
+  g_assert_cmpint (prev, >, 0);
+  g_assert_cmpint (next, >=, (gint64) alen);
+  if (memmem (a, alen, "/XRefStm", 8) == NULL)
+    g_assert_cmpint (is_xref_table (a, alen, prev), ==, is_xref_table (b, blen, next));
+
+  tail = b + next;
+  for (p = tail; (p = memmem (p, b + blen - p, "/Prev", 5)) != NULL; p += 5)
+    last_prev = p;
+  g_assert_nonnull (last_prev);
+  p = last_prev + 5;
+  while (p < b + blen && g_ascii_isspace (*p))
+    p++;
+  if (p < b + blen && g_ascii_isdigit (*p))
+    for (prev_value = 0; p < b + blen && g_ascii_isdigit (*p); p++)
+      prev_value = prev_value * 10 + (*p - '0');
+  g_assert_cmpint (prev_value, ==, prev);
+}
+
 static void
 test_corpus_file (gconstpointer data)
 {
@@ -203,6 +271,7 @@ test_corpus_file (gconstpointer data)
 
   sign_ok ("individu-rsa2048", NULL, in, out);
   text = check_signed (in, out, in_ranges->len);
+  check_xref_chain (in, out);
   g_assert_nonnull (strstr (text, "Signature Type: ETSI.CAdES.detached"));
   g_assert_nonnull (strstr (text, "Signing Hash Algorithm: SHA-256"));
 
