@@ -7,7 +7,7 @@
 # the 200-page corpus file and a generated ~100 MB PDF; prints medians, ratios (teken / peer) and
 # peak RSS, and checks every output with pdfsig. See bench/README.md.
 #
-# Environment: RUNS (default 20) and RUNS_BIG (default 5) timed runs per command, KEY (default
+# Environment: RUNS (default 20) and RUNS_BIG (default 5) timed runs per command, WARMUP (default 3), KEY (default
 # individu-rsa2048; any signer of the test PKI), INPUTS (default "letter 200p big").
 set -euo pipefail
 
@@ -17,6 +17,7 @@ build=$(realpath -m "${1:-$root/_build}")
 out=$here/out
 runs=${RUNS:-20}
 runs_big=${RUNS_BIG:-5}
+warmup=${WARMUP:-3}
 key=${KEY:-individu-rsa2048}
 inputs=${INPUTS:-letter 200p big}
 
@@ -90,7 +91,7 @@ for name in $inputs; do
   dgst_cmd=(openssl dgst -sha256 "$in")
 
   echo "bench-sign: $name ($(stat -c %s "$in") bytes), $n runs each"
-  hyperfine -N -i --warmup 1 --runs "$n" --export-json "$run_dir/$name.json" --style basic \
+  hyperfine -N -i --warmup "$warmup" --runs "$n" --export-json "$run_dir/$name.json" --style basic \
     --prepare "$here/check-output.sh $nssdb $run_dir/$name-teken.tally $t_out" \
     -n "teken-cli sign" "$(printf '%q ' "${teken_cmd[@]}")" \
     --prepare "$here/check-output.sh $nssdb $run_dir/$name-pdfsig.tally $p_out" \

@@ -7,7 +7,7 @@
 # corpus file and the generated ~100 MB PDF, each signed once by `teken-cli sign`.
 # Prints medians, ratios (teken / peer) and peak RSS. See bench/README.md.
 #
-# Environment: RUNS (default 20), RUNS_BIG (default 5), INPUTS (default "letter 200p big"),
+# Environment: RUNS (default 20), RUNS_BIG (default 5), WARMUP (default 3), INPUTS (default "letter 200p big"),
 # VERIFY_ARGS (arguments for teken-cli verify before the file; default: --trust <test root>),
 # TEKEN_CLI (another teken-cli).
 set -euo pipefail
@@ -18,6 +18,7 @@ build=$(realpath -m "${1:-$root/_build}")
 out=$here/out
 runs=${RUNS:-20}
 runs_big=${RUNS_BIG:-5}
+warmup=${WARMUP:-3}
 inputs=${INPUTS:-letter 200p big}
 
 if [ ! -f "$build/build.ninja" ]; then
@@ -82,7 +83,7 @@ for name in $inputs; do
   dgst_cmd=(openssl dgst -sha256 "$signed")
 
   echo "bench-verify: $name ($(stat -c %s "$signed") bytes), $n runs each"
-  hyperfine -N -i --warmup 1 --runs "$n" --export-json "$run_dir/$name.json" --style basic \
+  hyperfine -N -i --warmup "$warmup" --runs "$n" --export-json "$run_dir/$name.json" --style basic \
     -n "teken-cli verify" "$(printf '%q ' "${teken_cmd[@]}")" \
     -n "pdfsig (verify)" "$(printf '%q ' "${pdfsig_cmd[@]}")" \
     -n "mutool sign -v" "$(printf '%q ' "${mutool_cmd[@]}")" \

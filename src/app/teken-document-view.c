@@ -907,3 +907,36 @@ teken_document_view_get_n_pages_drawn (TekenDocumentView *self)
 
   return self->n_pages_drawn;
 }
+
+/* Added for the sign flow (teken-window-sign.c): the inverse of the layout snapshot() uses. */
+gboolean
+teken_document_view_point_to_page (TekenDocumentView *self,
+                                   double             x,
+                                   double             y,
+                                   guint             *page,
+                                   double            *page_x,
+                                   double            *page_y)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  double top, hvalue, scale;
+
+  if (self->renderer == NULL || self->n_pages == 0 || self->vadjustment == NULL || self->hadjustment == NULL)
+    return FALSE;
+  top = gtk_adjustment_get_value (self->vadjustment);
+  hvalue = gtk_adjustment_get_value (self->hadjustment);
+  scale = self->zoom * PT_TO_PX;
+  for (guint i = 0; i < self->n_pages; i++)
+    {
+      double left = round ((MAX (self->doc_width, width) - self->page_w[i]) / 2 - hvalue);
+      double ptop = round (self->page_y[i] - top);
+
+      if (x >= left && x <= left + self->page_w[i] && y >= ptop && y <= ptop + self->page_h[i])
+        {
+          *page = i;
+          *page_x = (x - left) / scale;
+          *page_y = (y - ptop) / scale;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

@@ -58,6 +58,14 @@ void               teken_document_view_set_matches      (TekenDocumentView   *se
 /* Outlines a rectangle (a signature field) until cleared with NULL. */
 void               teken_document_view_set_emphasis     (TekenDocumentView   *self,
                                                          const TekenPageRect *rect);
+/* The page under a point of the widget (x, y in widget pixels) and the point on it in points
+ * from the page's top-left corner; FALSE between pages or without a document. */
+gboolean           teken_document_view_point_to_page    (TekenDocumentView   *self,
+                                                         double               x,
+                                                         double               y,
+                                                         guint               *page,
+                                                         double              *page_x,
+                                                         double              *page_y);
 /* Pages drawn with their final texture so far (tests, bench). */
 guint              teken_document_view_get_n_pages_drawn (TekenDocumentView  *self);
 

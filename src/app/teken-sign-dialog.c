@@ -30,6 +30,7 @@ struct _TekenSignDialog
   GtkStack *stack;
   GtkListBox *identity_list;
   GtkSwitch *visible_switch;
+  AdwActionRow *position_row;
   AdwEntryRow *reason_row;
   AdwEntryRow *location_row;
   GtkWidget *trust_demo_row;
@@ -64,7 +65,7 @@ struct _TekenSignDialog
 
 G_DEFINE_FINAL_TYPE (TekenSignDialog, teken_sign_dialog, ADW_TYPE_WINDOW)
 
-enum { SIGNED, N_SIGNALS };
+enum { SIGNED, PLACE_REQUESTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void update_preview (TekenSignDialog *self);
@@ -651,6 +652,30 @@ create_demo_action (GtkWidget  *widget,
 }
 
 static void
+place_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  TekenSignDialog *self = TEKEN_SIGN_DIALOG (widget);
+
+  if (!self->busy)
+    g_signal_emit (self, signals[PLACE_REQUESTED], 0);
+}
+
+static void
+update_position_row (TekenSignDialog *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->has_rect)
+    /* translators: %u is a page number */
+    text = g_strdup_printf (_("Drawn on page %u"), self->page + 1);
+  else
+    text = g_strdup (_("Lower right of the last page"));
+  adw_action_row_set_subtitle (self->position_row, text);
+}
+
+static void
 secret_activated_cb (TekenSignDialog *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "sign-dialog.sign", NULL);
@@ -709,12 +734,16 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
   signals[SIGNED] = g_signal_new ("signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
 
+  signals[PLACE_REQUESTED] = g_signal_new ("place-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/teken/Teken/ui/teken-sign-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, sign_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, identity_list);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, visible_switch);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, position_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, reason_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, trust_demo_row);
@@ -731,6 +760,7 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "sign-dialog.sign", NULL, sign_action);
   gtk_widget_class_install_action (widget_class, "sign-dialog.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "sign-dialog.create-demo", NULL, create_demo_action);
+  gtk_widget_class_install_action (widget_class, "sign-dialog.place", NULL, place_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "sign-dialog.cancel", NULL);
 }
 
@@ -753,6 +783,7 @@ teken_sign_dialog_init (TekenSignDialog *self)
   g_signal_connect_swapped (self->secret_row, "entry-activated", G_CALLBACK (secret_activated_cb), self);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   gtk_stack_set_visible_child_name (self->stack, "loading");
+  update_position_row (self);
   update_actions (self);
 }
 
@@ -831,6 +862,7 @@ teken_sign_dialog_set_rect (TekenSignDialog *self,
   self->rect[2] = width;
   self->rect[3] = height;
   self->has_rect = TRUE;
+  update_position_row (self);
   update_preview (self);
 }
 
@@ -891,4 +923,20 @@ GdkTexture *
 teken_sign_dialog_get_preview (TekenSignDialog *self)
 {
   return self->preview_texture;
+}
+
+gboolean
+teken_sign_dialog_get_rect (TekenSignDialog *self,
+                            guint           *page,
+                            double          *x,
+                            double          *y,
+                            double          *width,
+                            double          *height)
+{
+  *page = self->page;
+  *x = self->rect[0];
+  *y = self->rect[1];
+  *width = self->rect[2];
+  *height = self->rect[3];
+  return self->has_rect;
 }

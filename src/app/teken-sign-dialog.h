@@ -16,8 +16,10 @@ G_BEGIN_DECLS
  * location (remembered), the passphrase or PIN, progress and cancel. Writes
  * "<name>-signed.pdf" (translated) next to the input, with a free name when that exists.
  *
- * Actions: sign-dialog.sign, sign-dialog.cancel (cancels signing, or closes), sign-dialog.create-demo.
- * Signals: "signed" (GFile *output) after the signed copy was written.
+ * Actions: sign-dialog.sign, sign-dialog.cancel (cancels signing, or closes), sign-dialog.create-demo,
+ * sign-dialog.place.
+ * Signals: "signed" (GFile *output) after the signed copy was written; "place-requested" when the
+ * user wants to draw the stamp's rectangle on the page (the window hides the dialog meanwhile).
  */
 #define TEKEN_TYPE_SIGN_DIALOG (teken_sign_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (TekenSignDialog, teken_sign_dialog, TEKEN, SIGN_DIALOG, AdwWindow)
@@ -55,6 +57,13 @@ void             teken_sign_dialog_set_trust_demo    (TekenSignDialog    *self,
                                                       gboolean            trust);
 /* The output name for input: "<name>-signed.pdf" (translated), or the first free "<…>-N.pdf". */
 GFile           *teken_sign_dialog_get_output_for    (GFile              *input);
+/* TRUE when a rectangle was set (drawn or by set_rect), with its page and rectangle. */
+gboolean         teken_sign_dialog_get_rect          (TekenSignDialog    *self,
+                                                      guint              *page,
+                                                      double             *x,
+                                                      double             *y,
+                                                      double             *width,
+                                                      double             *height);
 gboolean         teken_sign_dialog_get_busy          (TekenSignDialog    *self);
 /* The error shown (empty when none); transfer none. */
 const char      *teken_sign_dialog_get_message       (TekenSignDialog    *self);

@@ -45,10 +45,11 @@ update_item (TekenThumbnails *self,
   guint page = gtk_list_item_get_position (item);
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkPicture *picture = GTK_PICTURE (gtk_widget_get_first_child (box));
+  /* Only the thumbnail itself: a picture keeps its texture alive for as long as the row is
+   * bound (GtkListView keeps up to 200 rows), so borrowing the view's full-size page here
+   * would hold it outside the cache's budget. */
   GdkTexture *texture = teken_page_renderer_lookup (self->renderer, page, thumbnail_width_px (self));
 
-  if (texture == NULL)
-    texture = teken_page_renderer_lookup_any (self->renderer, page);
   gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
 }
 

@@ -19,4 +19,22 @@ TekenIdentityStore *teken_window_get_identity_store (TekenWindow    *self);
 /* The sign dialog that win.sign opened and that is still open, or NULL; transfer none. */
 TekenSignDialog    *teken_window_get_sign_dialog    (TekenWindow    *self);
 
+/* Places the stamp of the open sign dialog by a rectangle drawn between two points of the
+ * document view (widget pixels), as the drag gesture does; FALSE when the first point is not
+ * on a page. A click (tiny rectangle) places a stamp of the default size there. */
+gboolean            teken_window_place_stamp        (TekenWindow    *self,
+                                                     double          x1,
+                                                     double          y1,
+                                                     double          x2,
+                                                     double          y2);
+
+/* Expiry reminders: checks the identities now (otherwise done once, a few seconds after the
+ * window opens) and shows the reminder bar and a desktop notification when one expires within
+ * the "reminder-days" setting. */
+void                teken_window_check_expiry       (TekenWindow    *self);
+/* The reminder bar's text, empty when the bar is hidden; transfer none. */
+const char         *teken_window_get_expiry_text    (TekenWindow    *self);
+/* The renewal dialog the bar's button opens (shows the RA contact); transfer none, or NULL. */
+AdwMessageDialog   *teken_window_show_renewal       (TekenWindow    *self);
+
 G_END_DECLS

@@ -60,18 +60,6 @@ load_store (GError **error)
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_identity_json (JsonBuilder   *b,
                    TekenIdentity *identity,
                    GDateTime     *now)

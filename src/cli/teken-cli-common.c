@@ -4,6 +4,8 @@
  */
 #include "teken-cli-private.h"
 
+#include "teken-p12-key.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <termios.h>
@@ -83,4 +85,31 @@ teken_cli_parse (GOptionContext   *context,
       return FALSE;
     }
   return TRUE;
+}
+
+TekenKey *
+teken_cli_open_p12_key (const char  *path,
+                        const char  *passphrase_file,
+                        GError     **error)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  /* translators: %s is the name of a .p12 file */
+  g_autofree char *prompt = g_strdup_printf (_("Passphrase for %s: "), base);
+  g_autoptr(TekenSecret) passphrase = teken_cli_read_secret (passphrase_file, prompt, error);
+
+  if (passphrase == NULL)
+    return NULL;
+  return TEKEN_KEY (teken_p12_key_new_from_file (path, passphrase, error));
+}
+
+void
+teken_cli_json_add_string (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }

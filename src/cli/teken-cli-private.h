@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "teken-secret.h"
 
@@ -52,6 +53,14 @@ void         teken_cli_print_errorf (const char   *format,
 TekenSecret *teken_cli_read_secret  (const char   *file,
                                      const char   *prompt,
                                      GError      **error);
+/* Opens a .p12 file, asking for its passphrase (from passphrase_file, stdin or the terminal). */
+struct _TekenKey *teken_cli_open_p12_key (const char  *path,
+                                          const char  *passphrase_file,
+                                          GError     **error);
+/* A string member, or null when value is NULL. */
+void         teken_cli_json_add_string (JsonBuilder *builder,
+                                        const char  *name,
+                                        const char  *value);
 /* Parses a GOptionEntry table for a subcommand; prints usage errors itself. */
 gboolean     teken_cli_parse        (GOptionContext *context,
                                      int            *argc,

@@ -65,16 +65,7 @@ open_key (Options  *o,
           GError  **error)
 {
   if (o->p12 != NULL)
-    {
-      g_autofree char *base = g_path_get_basename (o->p12);
-      /* translators: %s is the name of a .p12 file */
-      g_autofree char *prompt = g_strdup_printf (_("Passphrase for %s: "), base);
-      g_autoptr(TekenSecret) passphrase = teken_cli_read_secret (o->passphrase_file, prompt, error);
-
-      if (passphrase == NULL)
-        return NULL;
-      return TEKEN_KEY (teken_p12_key_new_from_file (o->p12, passphrase, error));
-    }
+    return teken_cli_open_p12_key (o->p12, o->passphrase_file, error);
   if (o->identity != NULL)
     {
       g_autoptr(TekenIdentityStore) store = teken_identity_store_new ();

@@ -75,10 +75,6 @@ static TekenKey *
 open_key (SignOptions  *options,
           GError      **error)
 {
-  g_autoptr(TekenSecret) passphrase = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *prompt = NULL;
-
   if (options->identity != NULL)
     {
       g_autoptr(TekenIdentityStore) store = teken_identity_store_new ();
@@ -86,13 +82,7 @@ open_key (SignOptions  *options,
       return teken_identity_store_open_key_by_id (store, options->identity, ask_identity_secret, options,
                                                   NULL, error);
     }
-  base = g_path_get_basename (options->p12);
-  /* translators: %s is the name of a .p12 file */
-  prompt = g_strdup_printf (_("Passphrase for %s: "), base);
-  passphrase = teken_cli_read_secret (options->passphrase_file, prompt, error);
-  if (passphrase == NULL)
-    return NULL;
-  return TEKEN_KEY (teken_p12_key_new_from_file (options->p12, passphrase, error));
+  return teken_cli_open_p12_key (options->p12, options->passphrase_file, error);
 }
 
 static gboolean

@@ -200,18 +200,6 @@ print_human (TekenDocumentResult *result)
 /* JSON (docs/verify-json.md) */
 
 static void
-add_string (JsonBuilder *b,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_cert (JsonBuilder   *b,
           TekenCertInfo *info)
 {

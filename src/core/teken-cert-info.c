@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "teken-core-private.h"
 #include "teken-cert-info.h"
+#include "teken-x509-util.h"
 
 #include <string.h>
 #include <openssl/pem.h>
@@ -115,46 +116,6 @@ teken_certificate_kind_get_label (TekenCertificateKind kind)
     }
 }
 
-/* ASN1_STRING → newly allocated UTF-8; NULL on failure. */
-static char *
-asn1_string_to_utf8 (const ASN1_STRING *str)
-{
-  unsigned char *utf8 = NULL;
-  char *ret;
-  int len = ASN1_STRING_to_UTF8 (&utf8, str);
-
-  if (len < 0)
-    return NULL;
-  ret = g_utf8_make_valid ((const char *) utf8, len);
-  OPENSSL_free (utf8);
-  return ret;
-}
-
-static char *
-name_to_string (const X509_NAME *name)
-{
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  char *data = NULL;
-  long len;
-
-  /* RFC 2253 order (most specific first) with UTF-8 kept readable. */
-  if (X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
-    return g_strdup ("");
-  len = BIO_get_mem_data (bio, &data);
-  return g_utf8_make_valid (data, len);
-}
-
-static char *
-name_get_entry (const X509_NAME *name,
-                int              nid)
-{
-  int idx = X509_NAME_get_index_by_NID (name, nid, -1);
-
-  if (idx < 0)
-    return NULL;
-  return asn1_string_to_utf8 (X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx)));
-}
-
 static const char *
 label_for_nid (int nid)
 {
@@ -193,7 +154,7 @@ fill_rows (TekenCertInfo   *self,
       const ASN1_OBJECT *obj = X509_NAME_ENTRY_get_object (entry);
       int nid = OBJ_obj2nid (obj);
       TekenCertNameRow row;
-      char *value = asn1_string_to_utf8 (X509_NAME_ENTRY_get_data (entry));
+      char *value = teken_asn1_string_to_utf8 (X509_NAME_ENTRY_get_data (entry));
       char *key;
 
       if (value == NULL)
@@ -225,17 +186,6 @@ hex_colon (const guint8 *data,
   for (gsize i = 0; i < len; i++)
     g_string_append_printf (str, i ? ":%02X" : "%02X", data[i]);
   return g_string_free (str, FALSE);
-}
-
-static GDateTime *
-asn1_time_to_gdatetime (const ASN1_TIME *t)
-{
-  struct tm tm = { 0 };
-
-  if (t == NULL || ASN1_TIME_to_tm (t, &tm) != 1)
-    return NULL;
-  return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static void
@@ -337,13 +287,13 @@ fill_san (TekenCertInfo *self)
 
       if (gn->type == GEN_EMAIL)
         {
-          v = asn1_string_to_utf8 (gn->d.rfc822Name);
+          v = teken_asn1_string_to_utf8 (gn->d.rfc822Name);
           if (v != NULL)
             g_strv_builder_add (emails, v);
         }
       else if (gn->type == GEN_DNS)
         {
-          v = asn1_string_to_utf8 (gn->d.dNSName);
+          v = teken_asn1_string_to_utf8 (gn->d.dNSName);
           if (v != NULL)
             g_strv_builder_add (dns, v);
         }
@@ -426,9 +376,9 @@ TekenCertificateKind
 teken_certificate_kind_classify (X509 *cert)
 {
   const X509_NAME *subject = X509_get_subject_name (cert);
-  g_autofree char *desc = name_get_entry (subject, NID_description);
-  g_autofree char *title = name_get_entry (subject, NID_title);
-  g_autofree char *email = name_get_entry (subject, NID_pkcs9_emailAddress);
+  g_autofree char *desc = teken_x509_name_get_entry (subject, NID_description);
+  g_autofree char *title = teken_x509_name_get_entry (subject, NID_title);
+  g_autofree char *email = teken_x509_name_get_entry (subject, NID_pkcs9_emailAddress);
   GENERAL_NAMES *names;
   gboolean has_host = FALSE, has_email = email != NULL;
 
@@ -473,24 +423,24 @@ teken_cert_info_new (X509 *cert)
   subject = X509_get_subject_name (cert);
   issuer = X509_get_issuer_name (cert);
 
-  self->subject = name_to_string (subject);
-  self->issuer = name_to_string (issuer);
-  self->common_name = name_get_entry (subject, NID_commonName);
-  self->organization = name_get_entry (subject, NID_organizationName);
+  self->subject = teken_x509_name_to_string (subject);
+  self->issuer = teken_x509_name_to_string (issuer);
+  self->common_name = teken_x509_name_get_entry (subject, NID_commonName);
+  self->organization = teken_x509_name_get_entry (subject, NID_organizationName);
   if (self->common_name == NULL)
     self->common_name = g_strdup (self->organization ? self->organization : self->subject);
-  self->issuer_cn = name_get_entry (issuer, NID_commonName);
+  self->issuer_cn = teken_x509_name_get_entry (issuer, NID_commonName);
   if (self->issuer_cn == NULL)
     self->issuer_cn = g_strdup (self->issuer);
-  self->description = name_get_entry (subject, NID_description);
-  self->title = name_get_entry (subject, NID_title);
+  self->description = teken_x509_name_get_entry (subject, NID_description);
+  self->title = teken_x509_name_get_entry (subject, NID_title);
   fill_rows (self, subject, self->subject_rows);
   fill_rows (self, issuer, self->issuer_rows);
 
   serial = X509_get0_serialNumber (cert);
   self->serial = hex_colon (ASN1_STRING_get0_data (serial), ASN1_STRING_length (serial));
-  self->not_before = asn1_time_to_gdatetime (X509_get0_notBefore (cert));
-  self->not_after = asn1_time_to_gdatetime (X509_get0_notAfter (cert));
+  self->not_before = teken_asn1_time_to_date_time (X509_get0_notBefore (cert));
+  self->not_after = teken_asn1_time_to_date_time (X509_get0_notAfter (cert));
 
   fill_fingerprints (self);
   fill_key_usage (self);

@@ -6,6 +6,7 @@
 #include "teken-identity-private.h"
 #include "teken-p12-key.h"
 #include "teken-pkcs11-key.h"
+#include "teken-x509-util.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -78,49 +79,13 @@ teken_identity_init (TekenIdentity *self)
 {
 }
 
-static char *
-name_to_string (const X509_NAME *name)
-{
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  char *data;
-  long len;
-
-  if (X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
-    return g_strdup ("");
-  len = BIO_get_mem_data (bio, &data);
-  return g_utf8_make_valid (data, len);
-}
-
-static char *
-common_name (X509 *cert)
-{
-  const X509_NAME *name = X509_get_subject_name (cert);
-  int idx = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
-  ASN1_STRING *value;
-  unsigned char *utf8 = NULL;
-  int len;
-  char *cn;
-
-  if (idx < 0)
-    return NULL;
-  value = X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx));
-  len = ASN1_STRING_to_UTF8 (&utf8, value);
-  if (len < 0)
-    return NULL;
-  cn = g_utf8_make_valid ((const char *) utf8, len);
-  OPENSSL_free (utf8);
-  return cn;
-}
-
 static GDateTime *
 asn1_time_to_date_time (const ASN1_TIME *t)
 {
-  struct tm tm = { 0 };
+  GDateTime *dt = teken_asn1_time_to_date_time (t);
 
-  if (t == NULL || !ASN1_TIME_to_tm (t, &tm))
-    return g_date_time_new_from_unix_utc (0);
-  return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec);
+  /* The identity always has validity dates: an unreadable one reads as the epoch. */
+  return dt != NULL ? dt : g_date_time_new_from_unix_utc (0);
 }
 
 /* Fills the fields every kind shares. Takes references on cert and the chain's certificates. */
@@ -140,11 +105,11 @@ set_certificate (TekenIdentity   *self,
   for (unsigned int i = 0; i < md_len; i++)
     g_snprintf (self->fingerprint + 2 * i, 3, "%02x", md[i]);
   self->fingerprint[md_len * 2] = '\0';
-  self->subject = name_to_string (X509_get_subject_name (cert));
-  self->issuer = name_to_string (X509_get_issuer_name (cert));
+  self->subject = teken_x509_name_to_string (X509_get_subject_name (cert));
+  self->issuer = teken_x509_name_to_string (X509_get_issuer_name (cert));
   self->not_before = asn1_time_to_date_time (X509_get0_notBefore (cert));
   self->not_after = asn1_time_to_date_time (X509_get0_notAfter (cert));
-  self->label = common_name (cert);
+  self->label = teken_x509_name_get_entry (X509_get_subject_name (cert), NID_commonName);
   if (self->label == NULL)
     self->label = g_strdup (self->subject);
 }

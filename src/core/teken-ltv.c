@@ -16,7 +16,6 @@ G_DEFINE_QUARK (teken-ltv-error-quark, teken_ltv_error)
 
 #define MAX_FIELDS 10000
 #define MAX_DEPTH 32
-#define COPY_CHUNK (1024 * 1024)
 
 struct _TekenLtv
 {
@@ -238,19 +237,9 @@ copy_with_patch (TekenPdfDocument  *doc,
                  GError           **error)
 {
   g_autoptr(TekenAtomicFile) file = teken_atomic_file_new (output, error);
-  g_autofree guint8 *buf = g_malloc (COPY_CHUNK);
-  gsize size = teken_pdf_document_get_size (doc);
 
-  if (file == NULL)
+  if (file == NULL || !teken_pdf_document_copy_to (doc, file, error))
     return FALSE;
-  for (gsize off = 0; off < size; off += COPY_CHUNK)
-    {
-      gsize n = MIN (COPY_CHUNK, size - off);
-
-      if (!teken_pdf_document_read (doc, off, buf, n, error) ||
-          !teken_atomic_file_write (file, buf, n, error))
-        return FALSE;
-    }
   if (!teken_atomic_file_pwrite (file, patch, patch_len, patch_at, error))
     return FALSE;
   return teken_atomic_file_commit (file, TRUE, error);

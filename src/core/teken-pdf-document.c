@@ -1727,6 +1727,30 @@ teken_pdf_document_read_bytes (TekenPdfDocument *self,
   return g_bytes_new_take (g_steal_pointer (&buf), len);
 }
 
+#define COPY_CHUNK (1024 * 1024)
+
+gboolean
+teken_pdf_document_copy_to (TekenPdfDocument  *self,
+                            TekenAtomicFile   *file,
+                            GError           **error)
+{
+  g_autofree guint8 *buf = NULL;
+
+  g_return_val_if_fail (TEKEN_IS_PDF_DOCUMENT (self), FALSE);
+
+  buf = g_malloc (COPY_CHUNK);
+  for (gsize done = 0; done < self->size;)
+    {
+      gsize len = MIN ((gsize) COPY_CHUNK, self->size - done);
+
+      if (!teken_pdf_document_read (self, done, buf, len, error) ||
+          !teken_atomic_file_write (file, buf, len, error))
+        return FALSE;
+      done += len;
+    }
+  return TRUE;
+}
+
 /* Objects */
 
 TekenPdfObject *

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "teken-atomic-file.h"
 #include "teken-pdf-object.h"
 
 G_BEGIN_DECLS
@@ -110,6 +111,10 @@ gboolean          teken_pdf_document_read             (TekenPdfDocument  *self,
 GBytes           *teken_pdf_document_read_bytes       (TekenPdfDocument  *self,
                                                        goffset            offset,
                                                        gsize              len,
+                                                       GError           **error);
+/* Appends the whole file to `file` in bounded chunks: a 100 MB file never sits in memory. */
+gboolean          teken_pdf_document_copy_to          (TekenPdfDocument  *self,
+                                                       TekenAtomicFile   *file,
                                                        GError           **error);
 
 /* The newest trailer (for a hybrid/xref-stream file: the merged trailer dictionary); transfer none.

@@ -9,8 +9,6 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
-#define COPY_CHUNK (1024 * 1024)
-
 struct _TekenPdfUpdate
 {
   GObject parent_instance;
@@ -425,27 +423,6 @@ is_same_file (const char *a,
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* The base's bytes in bounded chunks: a 100 MB file never sits in memory. */
-static gboolean
-copy_base (TekenPdfDocument *base,
-           TekenAtomicFile  *file,
-           GError          **error)
-{
-  gsize size = teken_pdf_document_get_size (base);
-  g_autofree guint8 *buf = g_malloc (COPY_CHUNK);
-
-  for (gsize done = 0; done < size;)
-    {
-      gsize len = MIN ((gsize) COPY_CHUNK, size - done);
-
-      if (!teken_pdf_document_read (base, done, buf, len, error) ||
-          !teken_atomic_file_write (file, buf, len, error))
-        return FALSE;
-      done += len;
-    }
-  return TRUE;
-}
-
 gboolean
 teken_pdf_update_write_to_path (TekenPdfUpdate *self,
                                 const char     *path,
@@ -470,7 +447,7 @@ teken_pdf_update_write_to_path (TekenPdfUpdate *self,
   if (update == NULL)
     return FALSE;
   file = teken_atomic_file_new (path, error);
-  if (file == NULL || !copy_base (self->base, file, error))
+  if (file == NULL || !teken_pdf_document_copy_to (self->base, file, error))
     return FALSE;
   data = g_bytes_get_data (update, &len);
   if (!teken_atomic_file_write (file, data, len, error))

@@ -4,6 +4,7 @@
  */
 #include "teken-core-private.h"
 #include "teken-report.h"
+#include "teken-x509-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -594,43 +595,11 @@ teken_report_get_attachments (TekenReport *self)
 
 /* ---- prefill -------------------------------------------------------------------------------- */
 
-static char *
-name_to_string (const X509_NAME *name)
-{
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  char *data = NULL;
-  long len;
-
-  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  len = BIO_get_mem_data (bio, &data);
-  return g_strndup (data, len);
-}
-
-static char *
-subject_entry (X509 *cert,
-               int   nid)
-{
-  const X509_NAME *name = X509_get_subject_name (cert);
-  int idx = X509_NAME_get_index_by_NID (name, nid, -1);
-  unsigned char *utf8 = NULL;
-  char *result;
-  int len;
-
-  if (idx < 0)
-    return NULL;
-  len = ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx)));
-  if (len < 0)
-    return NULL;
-  result = g_strndup ((const char *) utf8, len);
-  OPENSSL_free (utf8);
-  return result;
-}
-
 static const char *
 classify (X509 *cert)
 {
-  g_autofree char *description = subject_entry (cert, NID_description);
-  g_autofree char *title = subject_entry (cert, NID_title);
+  g_autofree char *description = teken_x509_name_get_entry (X509_get_subject_name (cert), NID_description);
+  g_autofree char *title = teken_x509_name_get_entry (X509_get_subject_name (cert), NID_title);
   g_autofree char *lower = description != NULL ? g_utf8_strdown (description, -1) : NULL;
 
   if (lower != NULL && strstr (lower, "sistem elektronik") != NULL)
@@ -659,10 +628,10 @@ teken_report_prefill_from_certificate (TekenReport *self,
                                        X509        *cert)
 {
   g_autoptr(GString) serial = g_string_new (NULL);
-  g_autofree char *issuer = name_to_string (X509_get_issuer_name (cert));
-  g_autofree char *subject = name_to_string (X509_get_subject_name (cert));
-  g_autofree char *cn = subject_entry (cert, NID_commonName);
-  g_autofree char *email = subject_entry (cert, NID_pkcs9_emailAddress);
+  g_autofree char *issuer = teken_x509_name_to_string (X509_get_issuer_name (cert));
+  g_autofree char *subject = teken_x509_name_to_string (X509_get_subject_name (cert));
+  g_autofree char *cn = teken_x509_name_get_entry (X509_get_subject_name (cert), NID_commonName);
+  g_autofree char *email = teken_x509_name_get_entry (X509_get_subject_name (cert), NID_pkcs9_emailAddress);
   g_autoptr(GString) fpr = g_string_new (NULL);
   const ASN1_INTEGER *sn = X509_get0_serialNumber (cert);
   unsigned char md[EVP_MAX_MD_SIZE];

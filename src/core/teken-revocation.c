@@ -4,6 +4,7 @@
  */
 #include "teken-core-private.h"
 #include "teken-revocation.h"
+#include "teken-x509-util.h"
 #include "teken-atomic-file.h"
 
 #include <errno.h>
@@ -46,35 +47,18 @@ teken_revocation_info_free (TekenRevocationInfo *info)
   g_free (info);
 }
 
-static GDateTime *
-asn1_to_date_time (const ASN1_TIME *t)
-{
-  struct tm tm = { 0 };
-
-  if (t == NULL || !ASN1_TIME_to_tm (t, &tm))
-    return NULL;
-  return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 static char *
 cert_name (X509 *cert)
 {
   X509_NAME *name = X509_get_subject_name (cert);
-  int idx = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
-  unsigned char *utf8 = NULL;
-  char *result;
+  char *result = teken_x509_name_get_entry (name, NID_commonName);
+  char *line;
 
-  if (idx < 0 || ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx))) < 0)
-    {
-      char *line = X509_NAME_oneline (name, NULL, 0);
-
-      result = g_strdup (line);
-      OPENSSL_free (line);
-      return result;
-    }
-  result = g_strdup ((char *) utf8);
-  OPENSSL_free (utf8);
+  if (result != NULL)
+    return result;
+  line = X509_NAME_oneline (name, NULL, 0);
+  result = g_strdup (line);
+  OPENSSL_free (line);
   return result;
 }
 
@@ -254,7 +238,7 @@ teken_ocsp_check_response (GBytes        *der,
 
   info = g_new0 (TekenRevocationInfo, 1);
   info->kind = TEKEN_REVOCATION_KIND_OCSP;
-  info->produced_at = asn1_to_date_time (OCSP_resp_get0_produced_at (bs));
+  info->produced_at = teken_asn1_time_to_date_time (OCSP_resp_get0_produced_at (bs));
   if (!verify_ocsp_signer (bs, issuer, info->produced_at, cert, error))
     return NULL;
 
@@ -264,10 +248,10 @@ teken_ocsp_check_response (GBytes        *der,
 
   info->status = status == V_OCSP_CERTSTATUS_GOOD ? TEKEN_CERT_STATUS_GOOD :
                  status == V_OCSP_CERTSTATUS_REVOKED ? TEKEN_CERT_STATUS_REVOKED : TEKEN_CERT_STATUS_UNKNOWN;
-  info->this_update = asn1_to_date_time (thisupd);
-  info->next_update = asn1_to_date_time (nextupd);
+  info->this_update = teken_asn1_time_to_date_time (thisupd);
+  info->next_update = teken_asn1_time_to_date_time (nextupd);
   if (rev != NULL)
-    info->revocation_time = asn1_to_date_time (rev);
+    info->revocation_time = teken_asn1_time_to_date_time (rev);
   if (at != NULL && !check_fresh (info->this_update, info->next_update, at, _("OCSP response"), cert, error))
     return NULL;
   info->data = g_bytes_ref (der);
@@ -329,15 +313,15 @@ teken_crl_check (GBytes     *der,
 
   info = g_new0 (TekenRevocationInfo, 1);
   info->kind = TEKEN_REVOCATION_KIND_CRL;
-  info->this_update = asn1_to_date_time (X509_CRL_get0_lastUpdate (crl));
-  info->next_update = asn1_to_date_time (X509_CRL_get0_nextUpdate (crl));
+  info->this_update = teken_asn1_time_to_date_time (X509_CRL_get0_lastUpdate (crl));
+  info->next_update = teken_asn1_time_to_date_time (X509_CRL_get0_nextUpdate (crl));
   if (at != NULL && !check_fresh (info->this_update, info->next_update, at,
                                   _("revocation list (CRL)"), cert, error))
     return NULL;
   if (X509_CRL_get0_by_cert (crl, &entry, cert) == 1 && entry != NULL)
     {
       info->status = TEKEN_CERT_STATUS_REVOKED;
-      info->revocation_time = asn1_to_date_time (X509_REVOKED_get0_revocationDate (entry));
+      info->revocation_time = teken_asn1_time_to_date_time (X509_REVOKED_get0_revocationDate (entry));
     }
   else
     info->status = TEKEN_CERT_STATUS_GOOD;

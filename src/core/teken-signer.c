@@ -5,6 +5,7 @@
 #define _GNU_SOURCE   /* sync_file_range */
 #include "teken-core-private.h"
 #include "teken-signer.h"
+#include "teken-x509-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -322,17 +323,8 @@ static char *
 certificate_common_name (TekenKey *key)
 {
   X509 *cert = teken_key_get_certificate (key);
-  X509_NAME *subject = cert != NULL ? X509_get_subject_name (cert) : NULL;
-  int idx = subject != NULL ? X509_NAME_get_index_by_NID (subject, NID_commonName, -1) : -1;
-  unsigned char *utf8 = NULL;
-  char *result;
 
-  if (idx < 0 ||
-      ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (subject, idx))) < 0)
-    return NULL;
-  result = g_utf8_make_valid ((const char *) utf8, -1);
-  OPENSSL_free (utf8);
-  return result;
+  return teken_x509_name_get_entry (cert != NULL ? X509_get_subject_name (cert) : NULL, NID_commonName);
 }
 
 /* D:YYYYMMDDHHmmSS+07'00' (ISO 32000-1 §7.9.4) */

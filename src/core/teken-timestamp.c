@@ -325,19 +325,9 @@ write_output (TekenPdfDocument  *doc,
               GError           **error)
 {
   g_autoptr(TekenAtomicFile) file = teken_atomic_file_new (output, error);
-  g_autofree guint8 *buf = g_malloc (COPY_CHUNK);
-  gsize size = teken_pdf_document_get_size (doc);
 
-  if (file == NULL)
+  if (file == NULL || !teken_pdf_document_copy_to (doc, file, error))
     return FALSE;
-  for (gsize off = 0; off < size; off += COPY_CHUNK)
-    {
-      gsize n = MIN (COPY_CHUNK, size - off);
-
-      if (!teken_pdf_document_read (doc, off, buf, n, error) ||
-          !teken_atomic_file_write (file, buf, n, error))
-        return FALSE;
-    }
   if (!teken_atomic_file_write (file, g_bytes_get_data (update, NULL), g_bytes_get_size (update), error))
     return FALSE;
   return teken_atomic_file_commit (file, TRUE, error);

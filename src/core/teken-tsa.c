@@ -4,6 +4,7 @@
  */
 #include "teken-core-private.h"
 #include "teken-tsa.h"
+#include "teken-x509-util.h"
 
 #include <openssl/err.h>
 #include <openssl/rand.h>
@@ -354,29 +355,6 @@ teken_tsa_token_info_free (TekenTsaTokenInfo *info)
   g_free (info);
 }
 
-static GDateTime *
-asn1_time_to_date_time (const ASN1_TIME *t)
-{
-  struct tm tm = { 0 };
-
-  if (t == NULL || !ASN1_TIME_to_tm (t, &tm))
-    return NULL;
-  return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-static char *
-name_to_string (const X509_NAME *name)
-{
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  char *data;
-  long len;
-
-  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  len = BIO_get_mem_data (bio, &data);
-  return g_strndup (data, len);
-}
-
 static PKCS7 *
 token_to_pkcs7 (GBytes  *token,
                 GError **error)
@@ -420,7 +398,7 @@ teken_tsa_token_parse (GBytes  *token,
     }
 
   info = g_new0 (TekenTsaTokenInfo, 1);
-  info->gen_time = asn1_time_to_date_time (TS_TST_INFO_get_time (tst));
+  info->gen_time = teken_asn1_time_to_date_time (TS_TST_INFO_get_time (tst));
   if (info->gen_time == NULL)
     {
       g_set_error_literal (error, TEKEN_TSA_ERROR, TEKEN_TSA_ERROR_INVALID_TOKEN,
@@ -450,13 +428,13 @@ teken_tsa_token_parse (GBytes  *token,
   if (signers != NULL && sk_X509_num (signers) > 0)
     {
       info->signer = X509_dup (sk_X509_value (signers, 0));
-      info->tsa_name = name_to_string (X509_get_subject_name (info->signer));
+      info->tsa_name = teken_x509_name_to_string (X509_get_subject_name (info->signer));
     }
   sk_X509_free (signers);
   ERR_clear_error ();
   if (info->tsa_name == NULL && TS_TST_INFO_get_tsa (tst) != NULL &&
       TS_TST_INFO_get_tsa (tst)->type == GEN_DIRNAME)
-    info->tsa_name = name_to_string (TS_TST_INFO_get_tsa (tst)->d.directoryName);
+    info->tsa_name = teken_x509_name_to_string (TS_TST_INFO_get_tsa (tst)->d.directoryName);
   return g_steal_pointer (&info);
 }
 

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "teken-core-private.h"
 #include "teken-verifier.h"
+#include "teken-x509-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -382,17 +383,6 @@ parse_pdf_date (const char *s)
   if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59)
     return NULL;
   return g_date_time_new (tz, f[0], f[1], f[2], f[3], f[4], f[5]);
-}
-
-static GDateTime *
-asn1_time_to_datetime (const ASN1_TIME *t)
-{
-  struct tm tm = { 0 };
-
-  if (t == NULL || ASN1_TIME_to_tm (t, &tm) != 1)
-    return NULL;
-  return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static const char *
@@ -1894,7 +1884,7 @@ verify_crypto (SigWork *w,
           }
         if (w->kind == SIG_KIND_RFC3161)
           {
-            g_autoptr(GDateTime) gen_time = asn1_time_to_datetime (TS_TST_INFO_get_time (w->tst));
+            g_autoptr(GDateTime) gen_time = teken_asn1_time_to_date_time (TS_TST_INFO_get_time (w->tst));
 
             teken_signature_result_set_signing_time (w->result, gen_time, TEKEN_TIME_SOURCE_TIMESTAMP);
           }
@@ -1918,7 +1908,7 @@ verify_crypto (SigWork *w,
 
           if (value != NULL && (value->type == V_ASN1_UTCTIME || value->type == V_ASN1_GENERALIZEDTIME))
             {
-              g_autoptr(GDateTime) st = asn1_time_to_datetime ((ASN1_TIME *) value->value.ptr);
+              g_autoptr(GDateTime) st = teken_asn1_time_to_date_time ((ASN1_TIME *) value->value.ptr);
 
               if (st != NULL)
                 teken_signature_result_set_signing_time (w->result, st, TEKEN_TIME_SOURCE_CLAIMED);

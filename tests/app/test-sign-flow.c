@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "teken-application.h"
@@ -20,6 +21,7 @@
 #include "teken-core.h"
 #include "teken-demo.h"
 #include "teken-document-result.h"
+#include "teken-preferences.h"
 #include "teken-sign-dialog.h"
 #include "teken-signature-result.h"
 #include "teken-test-utils.h"
@@ -297,6 +299,7 @@ test_keyring_visible_free_name (void)
   GdkTexture *preview;
   g_autofree char *taken_sha = NULL;
   g_autofree char *taken_sha_after = NULL;
+  double drawn_w = 0, drawn_h = 0;
 
   /* an existing "-signed" file is never overwritten */
   g_assert_true (g_file_set_contents (taken, "do not overwrite", -1, &error));
@@ -310,17 +313,49 @@ test_keyring_visible_free_name (void)
   teken_sign_dialog_set_visible_stamp (dialog, TRUE);
   teken_sign_dialog_set_reason (dialog, "Persetujuan");
   teken_sign_dialog_set_location (dialog, "Kabupaten Contoh");
-  /* the letter's signature block: lower right of page 1 (points from the top-left) */
-  teken_sign_dialog_set_rect (dialog, 0, 340, 640, 200, 70);
+  /* draw the rectangle on the page: the dialog hides while the user drags on the view */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.place", NULL));
+  pump (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  {
+    int vw = gtk_widget_get_width (GTK_WIDGET (window->view));
+    guint page = 99;
+    double px, py, x, y, w, h;
+
+    /* from a point on page 1, 240 x 90 pixels */
+    g_assert_true (teken_document_view_point_to_page (window->view, vw / 2.0 + 40, 300, &page, &px, &py));
+    g_assert_cmpuint (page, ==, 0);
+    g_assert_true (teken_window_place_stamp (window, vw / 2.0 + 40, 300, vw / 2.0 + 280, 390));
+    pump (100);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+    g_assert_true (teken_sign_dialog_get_rect (dialog, &page, &x, &y, &w, &h));
+    g_assert_cmpuint (page, ==, 0);
+    g_assert_cmpfloat_with_epsilon (x, px, 0.01);
+    g_assert_cmpfloat_with_epsilon (y, py, 0.01);
+    g_assert_cmpfloat_with_epsilon (w / h, 240.0 / 90.0, 0.01);
+    drawn_w = w;
+    drawn_h = h;
+  }
+  save_screenshot (GTK_WIDGET (window), "sign-04a-stamp-drawn-on-page.png");
   preview = teken_sign_dialog_get_preview (dialog);
   g_assert_nonnull (preview);
-  g_assert_cmpint (gdk_texture_get_width (preview), ==, 400);
-  g_assert_cmpint (gdk_texture_get_height (preview), ==, 140);
+  g_assert_cmpint (gdk_texture_get_width (preview), ==, (int) (drawn_w * 2 + 0.5));
+  g_assert_cmpint (gdk_texture_get_height (preview), ==, (int) (drawn_h * 2 + 0.5));
   teken_sign_dialog_set_secret (dialog, passphrase);
   save_screenshot (GTK_WIDGET (dialog), "sign-04-dialog-visible-preview.png");
   sign_and_wait_for_window (window, dialog, expected);
 
   g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
+  /* the widget is where it was drawn, with the drawn size */
+  {
+    g_autoptr(TekenSignatureResult) sig = last_signature (window);
+    TekenPdfRect r;
+
+    g_assert_cmpint (teken_signature_result_get_page_index (sig), ==, 0);
+    g_assert_true (teken_signature_result_get_rect (sig, &r));
+    g_assert_cmpfloat_with_epsilon (fabs (r.x2 - r.x1), drawn_w, 0.6);
+    g_assert_cmpfloat_with_epsilon (fabs (r.y2 - r.y1), drawn_h, 0.6);
+  }
   assert_pdfsig_valid_trusted (expected);
   taken_sha_after = teken_test_file_sha256 (taken);
   g_assert_cmpstr (taken_sha, ==, taken_sha_after);
@@ -717,6 +752,191 @@ test_cert_manager (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A fake org.freedesktop.Notifications server on the private session bus: records what the
+ * app sends, so the test checks the desktop notification itself. */
+static GPtrArray *notifications;  /* "summary\nbody" */
+
+static const char notify_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+notify_method_cb (GDBusConnection       *connection,
+                  const char            *sender,
+                  const char            *path,
+                  const char            *interface,
+                  const char            *method,
+                  GVariant              *parameters,
+                  GDBusMethodInvocation *invocation,
+                  gpointer               user_data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      const char *summary, *body;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 4, "&s", &body);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s", summary, body));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    {
+      const char *caps[] = { "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+start_fake_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notify_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notify_xml, NULL);
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_notification (gpointer data)
+{
+  return notifications->len > 0;
+}
+
+static gboolean
+has_expiry_text (gpointer data)
+{
+  return *teken_window_get_expiry_text (data) != '\0';
+}
+
+static void
+test_expiry_reminder (void)
+{
+  g_autofree char *letter = copy_letter ("expiry");
+  TekenWindow *window = open_window (letter);
+  TekenIdentityStore *store = teken_window_get_identity_store (window);
+  g_autofree char *path = teken_test_pki_path ("expiring.p12");
+  g_autofree char *pass_path = teken_test_pki_path ("passphrase.txt");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(TekenSecret) passphrase = NULL;
+  g_autoptr(TekenIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AdwMessageDialog *renewal;
+  const char *text;
+
+  /* nothing expires within 30 days yet (the others have two years) */
+  teken_window_check_expiry (window);
+  pump (1500);
+  g_assert_cmpstr (teken_window_get_expiry_text (window), ==, "");
+
+  passphrase = teken_secret_read_file (pass_path, &error);
+  g_assert_no_error (error);
+  identity = teken_identity_store_import_p12_file_sync (store, file, passphrase, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (teken_identity_get_days_to_expiry (identity, NULL), <=, 10);
+
+  g_settings_set_string (settings, "ra-contact", "RA Diskominfo Kabupaten Contoh, telp. (0000) 123457");
+  teken_window_check_expiry (window);
+  g_assert_true (wait_until (has_expiry_text, window, 30));
+  text = teken_window_get_expiry_text (window);
+  g_test_message ("reminder: %s", text);
+  g_assert_nonnull (strstr (text, "expires in"));
+  g_assert_nonnull (strstr (text, teken_identity_get_label (identity)));
+  /* the desktop notification, as the notification server received it */
+  g_assert_true (wait_until (has_notification, NULL, 10));
+  g_test_message ("notification: %s", (char *) notifications->pdata[0]);
+  g_assert_true (g_str_has_prefix (notifications->pdata[0], "Certificate Expires Soon\n"));
+  g_assert_nonnull (strstr (notifications->pdata[0], "expires in"));
+  save_screenshot (GTK_WIDGET (window), "reminder-01-bar.png");
+  renewal = teken_window_show_renewal (window);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (renewal), "RA Diskominfo Kabupaten Contoh"));
+  save_screenshot (GTK_WIDGET (renewal), "reminder-02-renewal.png");
+  gtk_window_destroy (GTK_WINDOW (renewal));
+
+  /* 0 turns the reminder off: the bar goes away */
+  g_settings_set_uint (settings, "reminder-days", 5);
+  teken_window_check_expiry (window);
+  pump (1500);
+  g_assert_cmpstr (teken_window_get_expiry_text (window), ==, "");
+  g_settings_reset (settings, "reminder-days");
+
+  g_assert_true (teken_identity_store_remove_sync (store, identity, NULL, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_preferences (void)
+{
+  g_autofree char *letter = copy_letter ("prefs");
+  TekenWindow *window = open_window (letter);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *other = teken_test_pki_path ("other-root.crt");
+  g_autoptr(GFile) other_file = g_file_new_for_path (other);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) anchors = NULL;
+  g_autofree char *other_id = NULL;
+  TekenPreferences *prefs = NULL;
+  GListModel *toplevels;
+  guint n;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && prefs == NULL; i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (TEKEN_IS_PREFERENCES (w))
+        prefs = TEKEN_PREFERENCES (w);
+    }
+  g_assert_nonnull (prefs);
+  n = teken_preferences_get_n_anchors (prefs);
+  g_assert_cmpuint (n, >=, 1);  /* the test root from the fixtures */
+
+  g_assert_true (teken_preferences_add_anchor_file (prefs, other_file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (teken_preferences_get_n_anchors (prefs), ==, n + 1);
+  anchors = teken_trust_store_user_list (&error);
+  g_assert_cmpuint (anchors->len, ==, n + 1);
+  for (guint i = 0; i < anchors->len; i++)
+    if (g_strcmp0 (teken_cert_info_get_common_name (anchors->pdata[i]), "Teken Test Other Root") == 0 ||
+        strstr (teken_cert_info_get_subject (anchors->pdata[i]), "Other") != NULL)
+      other_id = g_strdup (teken_cert_info_get_sha256_hex (anchors->pdata[i]));
+  g_assert_nonnull (other_id);
+  save_screenshot (GTK_WIDGET (prefs), "prefs-01-trust-anchors.png");
+  g_assert_true (teken_preferences_remove_anchor (prefs, other_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (teken_preferences_get_n_anchors (prefs), ==, n);
+
+  /* the reminder days are the GSettings key */
+  g_settings_set_uint (settings, "reminder-days", 45);
+  pump (50);
+  g_assert_cmpuint (g_settings_get_uint (settings, "reminder-days"), ==, 45);
+  g_settings_reset (settings, "reminder-days");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 prepare_fixtures (void)
 {
@@ -774,6 +994,7 @@ main (int    argc,
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
   g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
   if (g_getenv ("TEKEN_TEST_BUILDDIR") != NULL)
     {
       g_autofree char *schemas = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR"), "..", "data", NULL);
@@ -795,6 +1016,7 @@ main (int    argc,
                                      "app", "screenshots", NULL);
   g_mkdir_with_parents (screenshot_dir, 0755);
   prepare_fixtures ();
+  start_fake_notification_server ();
 
   app = teken_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
@@ -806,6 +1028,8 @@ main (int    argc,
   g_test_add_func ("/app/sign/cancel", test_cancel);
   g_test_add_func ("/app/sign/unusable", test_unusable);
   g_test_add_func ("/app/certs/manager", test_cert_manager);
+  g_test_add_func ("/app/certs/expiry-reminder", test_expiry_reminder);
+  g_test_add_func ("/app/certs/preferences", test_preferences);
   g_test_add_func ("/app/sign/demo-end-to-end", test_demo_end_to_end);
 
   ret = g_test_run ();
