@@ -9,6 +9,7 @@
 #include "teken-cert-info.h"
 #include "teken-cert-manager.h"
 #include "teken-demo.h"
+#include "teken-reports.h"
 
 struct _TekenCertManager
 {
@@ -143,6 +144,9 @@ show_details (TekenCertManager *self)
   add_row (group, _("Valid until"), until);
   add_row (group, _("Issued by"), teken_cert_info_get_issuer_common_name (info));
   add_row (group, _("Serial number"), teken_cert_info_get_serial (info));
+  /* Renewal, loss and revocation reports for this certificate (reportui). */
+  if (!teken_demo_identity_is_demo (self->selected))
+    gtk_box_append (self->details_box, teken_reports_new_identity_group (self->selected));
 
   group = add_group (self, _("Key"));
   add_row (group, _("Stored in"), teken_identity_get_location (self->selected));

@@ -232,3 +232,50 @@ teken_reports_toast_new (const char *text)
   adw_toast_set_timeout (toast, 8);
   return toast;
 }
+
+static void
+report_row_activated_cb (AdwActionRow *row,
+                         gpointer      user_data)
+{
+  GApplication *app = g_application_get_default ();
+  const char *target = g_object_get_data (G_OBJECT (row), "report-target");
+
+  /* Through the application: the row may sit in a window that is not the application's. */
+  if (app != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (app), "report", g_variant_new_string (target));
+}
+
+GtkWidget *
+teken_reports_new_identity_group (TekenIdentity *identity)
+{
+  static const struct { TekenReportKind kind; const char *title; const char *subtitle; } rows[] = {
+    { TEKEN_REPORT_KIND_RENEWAL, N_("Request _Renewal…"), N_("Before the certificate expires (Pembaruan)") },
+    { TEKEN_REPORT_KIND_LOSS, N_("Report _Loss or Damage…"),
+      N_("The key or token is lost, damaged or no longer accessible (Kehilangan/Kerusakan)") },
+    { TEKEN_REPORT_KIND_REVOCATION, N_("Request Re_vocation…"),
+      N_("Suspected compromise, leaving office, changed data (Pencabutan)") },
+  };
+  GtkWidget *group;
+
+  g_return_val_if_fail (TEKEN_IS_IDENTITY (identity), NULL);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Registration Authority"));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(rows[i].title));
+      adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(rows[i].subtitle));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "report-target",
+                              g_strconcat (teken_report_kind_to_string (rows[i].kind), ":",
+                                           teken_identity_get_id (identity), NULL),
+                              g_free);
+      g_signal_connect (row, "activated", G_CALLBACK (report_row_activated_cb), NULL);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  return group;
+}

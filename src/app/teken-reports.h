@@ -34,6 +34,10 @@ void                teken_reports_send_due           (GtkApplication *app);
 /* Schedules the next automatic attempt for the earliest queued report. */
 void                teken_reports_schedule_due       (GtkApplication *app);
 
+/* A group of rows "Request Renewal…", "Report Loss or Damage…", "Request Revocation…" that open the
+ * report form for `identity` (for the certificate manager's details). */
+GtkWidget          *teken_reports_new_identity_group (TekenIdentity  *identity);
+
 /* A toast showing `text` as it is (messages from servers may hold markup characters). */
 AdwToast           *teken_reports_toast_new          (const char     *text);
 

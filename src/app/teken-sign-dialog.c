@@ -11,6 +11,7 @@
 #include "teken-cert-info.h"
 #include "teken-demo.h"
 #include "teken-sign-dialog.h"
+#include "teken-signature-result.h"
 #include "teken-signer.h"
 #include "teken-trust-store.h"
 
@@ -31,6 +32,8 @@ struct _TekenSignDialog
   GtkListBox *identity_list;
   GtkSwitch *visible_switch;
   AdwActionRow *position_row;
+  AdwComboRow *field_row;
+  GPtrArray *fields;             /* EmptyField, index + 1 in field_row */
   AdwEntryRow *reason_row;
   AdwEntryRow *location_row;
   GtkWidget *trust_demo_row;
@@ -64,6 +67,33 @@ struct _TekenSignDialog
 };
 
 G_DEFINE_FINAL_TYPE (TekenSignDialog, teken_sign_dialog, ADW_TYPE_WINDOW)
+
+typedef struct
+{
+  char *name;
+  guint page;
+  double width, height;
+} EmptyField;
+
+static void
+empty_field_free (gpointer data)
+{
+  EmptyField *field = data;
+
+  g_free (field->name);
+  g_free (field);
+}
+
+/* The chosen empty field, or NULL for a new one. */
+static EmptyField *
+selected_field (TekenSignDialog *self)
+{
+  guint index = adw_combo_row_get_selected (self->field_row);
+
+  if (self->fields == NULL || index == 0 || index == GTK_INVALID_LIST_POSITION || index > self->fields->len)
+    return NULL;
+  return self->fields->pdata[index - 1];
+}
 
 enum { SIGNED, PLACE_REQUESTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -377,8 +407,9 @@ update_preview (TekenSignDialog *self)
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(GError) error = NULL;
   gboolean visible = gtk_switch_get_active (self->visible_switch);
-  double width = self->has_rect ? self->rect[2] : STAMP_WIDTH;
-  double height = self->has_rect ? self->rect[3] : STAMP_HEIGHT;
+  EmptyField *field = selected_field (self);
+  double width = field ? field->width : self->has_rect ? self->rect[2] : STAMP_WIDTH;
+  double height = field ? field->height : self->has_rect ? self->rect[3] : STAMP_HEIGHT;
 
   gtk_widget_set_visible (self->preview_group, visible && self->identity != NULL);
   g_clear_object (&self->preview_texture);
@@ -561,7 +592,10 @@ configure_signer (TekenSignDialog *self,
     teken_signer_set_reason (self->signer, reason);
   if (*location)
     teken_signer_set_location (self->signer, location);
-  if (gtk_switch_get_active (self->visible_switch))
+  if (selected_field (self) != NULL)
+    /* the field's widget keeps its place and size */
+    teken_signer_set_field_name (self->signer, selected_field (self)->name);
+  else if (gtk_switch_get_active (self->visible_switch))
     {
       guint page = 0;
       double pw = 0, ph = 0;
@@ -663,6 +697,70 @@ place_action (GtkWidget  *widget,
 }
 
 static void
+field_selected_cb (TekenSignDialog *self)
+{
+  gboolean field = selected_field (self) != NULL;
+
+  /* an empty field always gets the stamp, where the document puts it */
+  if (field)
+    gtk_switch_set_active (self->visible_switch, TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->visible_switch), !field);
+  gtk_widget_set_visible (GTK_WIDGET (self->position_row), !field);
+  update_preview (self);
+}
+
+void
+teken_sign_dialog_set_empty_fields (TekenSignDialog *self,
+                                    GListModel      *signatures)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
+  self->fields = g_ptr_array_new_with_free_func (empty_field_free);
+  gtk_string_list_append (names, _("None: place a new stamp"));
+  for (guint i = 0; signatures != NULL && i < g_list_model_get_n_items (signatures); i++)
+    {
+      g_autoptr(TekenSignatureResult) sig = g_list_model_get_item (signatures, i);
+      TekenPdfRect rect;
+      EmptyField *field;
+      g_autofree char *label = NULL;
+
+      if (teken_signature_result_get_status (sig) != TEKEN_SIGNATURE_STATUS_UNSIGNED ||
+          teken_signature_result_get_page_index (sig) < 0 || !teken_signature_result_get_rect (sig, &rect) ||
+          rect.x2 - rect.x1 < 20 || rect.y2 - rect.y1 < 10)
+        continue;
+      field = g_new0 (EmptyField, 1);
+      field->name = g_strdup (teken_signature_result_get_field_name (sig));
+      field->page = teken_signature_result_get_page_index (sig);
+      field->width = rect.x2 - rect.x1;
+      field->height = rect.y2 - rect.y1;
+      g_ptr_array_add (self->fields, field);
+      /* translators: a signature field's name and its page number */
+      label = g_strdup_printf (_("“%s” on page %u"), field->name, field->page + 1);
+      gtk_string_list_append (names, label);
+    }
+  adw_combo_row_set_model (self->field_row, G_LIST_MODEL (names));
+  gtk_widget_set_visible (GTK_WIDGET (self->field_row), self->fields->len > 0);
+  /* a document prepared with a field for the signature: use it */
+  adw_combo_row_set_selected (self->field_row, self->fields->len > 0 ? 1 : 0);
+  field_selected_cb (self);
+}
+
+gboolean
+teken_sign_dialog_select_field (TekenSignDialog *self,
+                                const char      *name)
+{
+  for (guint i = 0; self->fields != NULL && i < self->fields->len; i++)
+    if (name != NULL && g_strcmp0 (((EmptyField *) self->fields->pdata[i])->name, name) == 0)
+      {
+        adw_combo_row_set_selected (self->field_row, i + 1);
+        return TRUE;
+      }
+  adw_combo_row_set_selected (self->field_row, 0);
+  return name == NULL;
+}
+
+static void
 update_position_row (TekenSignDialog *self)
 {
   g_autofree char *text = NULL;
@@ -718,6 +816,7 @@ teken_sign_dialog_finalize (GObject *object)
   g_clear_object (&self->output);
   g_clear_object (&self->preview_texture);
   g_clear_pointer (&self->secret, teken_secret_free);
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_free (self->message);
   G_OBJECT_CLASS (teken_sign_dialog_parent_class)->finalize (object);
 }
@@ -744,6 +843,7 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, identity_list);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, visible_switch);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, position_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, field_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, reason_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, location_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, trust_demo_row);
@@ -778,6 +878,7 @@ teken_sign_dialog_init (TekenSignDialog *self)
     gtk_editable_set_text (GTK_EDITABLE (self->location_row), location);
   }
   g_signal_connect_swapped (self->visible_switch, "notify::active", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->field_row, "notify::selected", G_CALLBACK (field_selected_cb), self);
   g_signal_connect_swapped (self->reason_row, "changed", G_CALLBACK (update_preview), self);
   g_signal_connect_swapped (self->location_row, "changed", G_CALLBACK (update_preview), self);
   g_signal_connect_swapped (self->secret_row, "entry-activated", G_CALLBACK (secret_activated_cb), self);

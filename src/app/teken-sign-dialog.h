@@ -50,6 +50,13 @@ void             teken_sign_dialog_set_reason        (TekenSignDialog    *self,
                                                       const char         *reason);
 void             teken_sign_dialog_set_location      (TekenSignDialog    *self,
                                                       const char         *location);
+/* The document's empty signature fields (from its verification result: element type
+ * TekenSignatureResult, the unsigned ones with a widget are offered); the first is chosen. */
+void             teken_sign_dialog_set_empty_fields  (TekenSignDialog    *self,
+                                                      GListModel         *signatures);
+/* Chooses an empty field by name, NULL for a new stamp; FALSE when there is no such field. */
+gboolean         teken_sign_dialog_select_field      (TekenSignDialog    *self,
+                                                      const char         *name);
 /* Fills the passphrase/PIN row (tests; the user types it). */
 void             teken_sign_dialog_set_secret        (TekenSignDialog    *self,
                                                       const char         *secret);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "teken-batch-window.h"
 #include "teken-cert-manager.h"
 #include "teken-demo.h"
 #include "teken-preferences.h"
@@ -425,6 +426,8 @@ sign_action (GtkWidget  *widget,
       g_object_set_data (G_OBJECT (self), DIALOG_KEY, dialog);
       g_signal_connect_object (dialog, "signed", G_CALLBACK (signed_cb), self, 0);
       g_signal_connect_object (dialog, "place-requested", G_CALLBACK (place_requested_cb), self, 0);
+      if (self->result != NULL)
+        teken_sign_dialog_set_empty_fields (dialog, teken_document_result_get_signatures (self->result));
       g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroy_cb), self, G_CONNECT_SWAPPED);
     }
   gtk_window_present (GTK_WINDOW (dialog));
@@ -467,6 +470,55 @@ certificates_action (GtkWidget  *widget,
 }
 
 static void
+batch_chooser_response_cb (GtkNativeDialog *chooser,
+                           int              response,
+                           TekenWindow     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        g_ptr_array_add (list, g_list_model_get_item (files, i));
+      teken_window_sign_batch (self, list);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+TekenBatchWindow *
+teken_window_sign_batch (TekenWindow *self,
+                         GPtrArray   *files)
+{
+  TekenBatchWindow *batch = teken_batch_window_new (GTK_WINDOW (self), teken_window_get_identity_store (self), files);
+
+  gtk_window_present (GTK_WINDOW (batch));
+  return batch;
+}
+
+/* Several PDFs, or folders of them. */
+static void
+batch_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  TekenWindow *self = TEKEN_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Sign Several Documents"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_suffix (filter, "pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (batch_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
 preferences_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -486,4 +538,5 @@ _teken_window_sign_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.demo", NULL, demo_action);
   gtk_widget_class_install_action (widget_class, "win.certificates", NULL, certificates_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-batch", NULL, batch_action);
 }

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "teken-batch-window.h"
 #include "teken-identity-store.h"
 #include "teken-sign-dialog.h"
 #include "teken-window.h"
@@ -27,6 +28,10 @@ gboolean            teken_window_place_stamp        (TekenWindow    *self,
                                                      double          y1,
                                                      double          x2,
                                                      double          y2);
+
+/* Opens the batch signing window for files (GFile: PDFs or folders); transfer none. */
+TekenBatchWindow   *teken_window_sign_batch         (TekenWindow    *self,
+                                                     GPtrArray      *files);
 
 /* Expiry reminders: checks the identities now (otherwise done once, a few seconds after the
  * window opens) and shows the reminder bar and a desktop notification when one expires within

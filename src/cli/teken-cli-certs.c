@@ -70,21 +70,21 @@ add_identity_json (JsonBuilder   *b,
   STACK_OF (X509) *chain = teken_identity_get_chain (identity);
 
   json_builder_begin_object (b);
-  add_string (b, "id", teken_identity_get_id (identity));
-  add_string (b, "label", teken_identity_get_label (identity));
-  add_string (b, "kind", teken_identity_kind_to_string (teken_identity_get_kind (identity)));
-  add_string (b, "subject", teken_identity_get_subject (identity));
-  add_string (b, "issuer", teken_identity_get_issuer (identity));
-  add_string (b, "fingerprint_sha256", teken_identity_get_fingerprint (identity));
-  add_string (b, "not_before", not_before);
-  add_string (b, "not_after", not_after);
+  teken_cli_json_add_string (b, "id", teken_identity_get_id (identity));
+  teken_cli_json_add_string (b, "label", teken_identity_get_label (identity));
+  teken_cli_json_add_string (b, "kind", teken_identity_kind_to_string (teken_identity_get_kind (identity)));
+  teken_cli_json_add_string (b, "subject", teken_identity_get_subject (identity));
+  teken_cli_json_add_string (b, "issuer", teken_identity_get_issuer (identity));
+  teken_cli_json_add_string (b, "fingerprint_sha256", teken_identity_get_fingerprint (identity));
+  teken_cli_json_add_string (b, "not_before", not_before);
+  teken_cli_json_add_string (b, "not_after", not_after);
   json_builder_set_member_name (b, "days_to_expiry");
   json_builder_add_int_value (b, teken_identity_get_days_to_expiry (identity, now));
-  add_string (b, "location", teken_identity_get_location (identity));
-  add_string (b, "collection", teken_identity_get_collection (identity));
-  add_string (b, "token", teken_identity_get_token_label (identity));
-  add_string (b, "module", teken_identity_get_module_path (identity));
-  add_string (b, "secret", secret_kind_id (teken_identity_get_secret_kind (identity)));
+  teken_cli_json_add_string (b, "location", teken_identity_get_location (identity));
+  teken_cli_json_add_string (b, "collection", teken_identity_get_collection (identity));
+  teken_cli_json_add_string (b, "token", teken_identity_get_token_label (identity));
+  teken_cli_json_add_string (b, "module", teken_identity_get_module_path (identity));
+  teken_cli_json_add_string (b, "secret", secret_kind_id (teken_identity_get_secret_kind (identity)));
   json_builder_set_member_name (b, "pin_state");
   json_builder_begin_array (b);
   if (state & TEKEN_PIN_STATE_COUNT_LOW)
@@ -99,19 +99,6 @@ add_identity_json (JsonBuilder   *b,
   json_builder_set_member_name (b, "chain_length");
   json_builder_add_int_value (b, sk_X509_num (chain));
   json_builder_end_object (b);
-}
-
-static void
-print_json (JsonBuilder *b)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
 }
 
 static char *
@@ -167,7 +154,7 @@ print_identities (TekenIdentityStore *store,
     }
   json_builder_end_array (b);
   if (json)
-    print_json (b);
+    teken_cli_print_json (b);
   else if (shown == 0 && max_days == G_MAXINT)
     g_print ("%s\n", _("No identities: import a .p12 with “teken-cli certs import FILE” or insert a token"));
   return TEKEN_CLI_EXIT_OK;
@@ -301,15 +288,22 @@ parse_one_id (GOptionContext  *context,
   return (*rest)[0];
 }
 
+/* The identity named id (owned by *store_out, which it returns too); prints the error itself. */
 static TekenIdentity *
-lookup (TekenIdentityStore *store,
-        const char         *id)
+load_identity (const char          *id,
+               TekenIdentityStore **store_out)
 {
   g_autoptr(GError) error = NULL;
-  TekenIdentity *identity = teken_identity_store_lookup (store, id, &error);
+  g_autoptr(TekenIdentityStore) store = load_store (&error);
+  TekenIdentity *identity;
 
-  if (identity == NULL)
-    teken_cli_print_error (error);
+  if (store == NULL ||
+      (identity = teken_identity_store_lookup (store, id, &error)) == NULL)
+    {
+      teken_cli_print_error (error);
+      return NULL;
+    }
+  *store_out = g_steal_pointer (&store);
   return identity;
 }
 
@@ -360,7 +354,6 @@ certs_show (int    argc,
   g_auto(GStrv) rest = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("ID — show an identity's certificate"));
   g_autoptr(TekenIdentityStore) store = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *not_before = NULL;
   g_autofree char *expiry = NULL;
@@ -377,12 +370,7 @@ certs_show (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((id = parse_one_id (context, &argc, &argv, &rest)) == NULL)
     return TEKEN_CLI_EXIT_USAGE;
-  if ((store = load_store (&error)) == NULL)
-    {
-      teken_cli_print_error (error);
-      return TEKEN_CLI_EXIT_FAILED;
-    }
-  if ((identity = lookup (store, id)) == NULL)
+  if ((identity = load_identity (id, &store)) == NULL)
     return TEKEN_CLI_EXIT_FAILED;
 
   not_before = g_date_time_format (teken_identity_get_not_before (identity), "%Y-%m-%d %H:%M:%S UTC");
@@ -446,12 +434,7 @@ certs_export (int    argc,
       teken_cli_print_errorf ("%s", _("Name the output file with -o FILE"));
       return TEKEN_CLI_EXIT_USAGE;
     }
-  if ((store = load_store (&error)) == NULL)
-    {
-      teken_cli_print_error (error);
-      return TEKEN_CLI_EXIT_FAILED;
-    }
-  if ((identity = lookup (store, id)) == NULL)
+  if ((identity = load_identity (id, &store)) == NULL)
     return TEKEN_CLI_EXIT_FAILED;
   bytes = teken_identity_export_certificate (identity, der ? TEKEN_CERT_FORMAT_DER : TEKEN_CERT_FORMAT_PEM, &error);
   if (bytes == NULL ||
@@ -483,12 +466,7 @@ certs_remove (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((id = parse_one_id (context, &argc, &argv, &rest)) == NULL)
     return TEKEN_CLI_EXIT_USAGE;
-  if ((store = load_store (&error)) == NULL)
-    {
-      teken_cli_print_error (error);
-      return TEKEN_CLI_EXIT_FAILED;
-    }
-  if ((identity = lookup (store, id)) == NULL)
+  if ((identity = load_identity (id, &store)) == NULL)
     return TEKEN_CLI_EXIT_FAILED;
   if (!teken_identity_store_remove_sync (store, identity, NULL, &error))
     {

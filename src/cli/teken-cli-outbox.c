@@ -30,18 +30,6 @@ format_time (GDateTime *t)
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
-static void
-add_member (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static int
 list (TekenOutbox *outbox,
       gboolean     as_json)
@@ -66,22 +54,22 @@ list (TekenOutbox *outbox,
           g_autofree char *letter = teken_outbox_entry_get_letter_path (e);
 
           json_builder_begin_object (b);
-          add_member (b, "id", teken_outbox_entry_get_id (e));
-          add_member (b, "kind", teken_report_kind_to_string (teken_outbox_entry_get_kind (e)));
-          add_member (b, "state", teken_outbox_state_to_string (state));
+          teken_cli_json_add_string (b, "id", teken_outbox_entry_get_id (e));
+          teken_cli_json_add_string (b, "kind", teken_report_kind_to_string (teken_outbox_entry_get_kind (e)));
+          teken_cli_json_add_string (b, "state", teken_outbox_state_to_string (state));
           json_builder_set_member_name (b, "interrupted");
           json_builder_add_boolean_value (b, teken_outbox_entry_is_interrupted (e));
-          add_member (b, "subject", teken_outbox_entry_get_subject (e));
-          add_member (b, "channel", teken_outbox_entry_get_channel (e));
-          add_member (b, "receipt", teken_outbox_entry_get_receipt (e));
-          add_member (b, "last_error", teken_outbox_entry_get_last_error (e));
+          teken_cli_json_add_string (b, "subject", teken_outbox_entry_get_subject (e));
+          teken_cli_json_add_string (b, "channel", teken_outbox_entry_get_channel (e));
+          teken_cli_json_add_string (b, "receipt", teken_outbox_entry_get_receipt (e));
+          teken_cli_json_add_string (b, "last_error", teken_outbox_entry_get_last_error (e));
           json_builder_set_member_name (b, "attempts");
           json_builder_add_int_value (b, teken_outbox_entry_get_attempts (e));
-          add_member (b, "next_attempt", nxt);
-          add_member (b, "created", created);
-          add_member (b, "updated", upd);
-          add_member (b, "directory", teken_outbox_entry_get_directory (e));
-          add_member (b, "letter", letter);
+          teken_cli_json_add_string (b, "next_attempt", nxt);
+          teken_cli_json_add_string (b, "created", created);
+          teken_cli_json_add_string (b, "updated", upd);
+          teken_cli_json_add_string (b, "directory", teken_outbox_entry_get_directory (e));
+          teken_cli_json_add_string (b, "letter", letter);
           json_builder_end_object (b);
           continue;
         }
@@ -112,16 +100,7 @@ list (TekenOutbox *outbox,
     }
   json_builder_end_array (b);
   if (as_json)
-    {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      g_autofree char *text = NULL;
-
-      json_generator_set_pretty (gen, TRUE);
-      json_generator_set_root (gen, root);
-      text = json_generator_to_data (gen, NULL);
-      g_print ("%s\n", text);
-    }
+    teken_cli_print_json (b);
   return TEKEN_CLI_EXIT_OK;
 }
 

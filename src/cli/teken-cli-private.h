@@ -57,6 +57,8 @@ TekenSecret *teken_cli_read_secret  (const char   *file,
 struct _TekenKey *teken_cli_open_p12_key (const char  *path,
                                           const char  *passphrase_file,
                                           GError     **error);
+/* The builder's document, pretty-printed on stdout. */
+void         teken_cli_print_json   (JsonBuilder *builder);
 /* A string member, or null when value is NULL. */
 void         teken_cli_json_add_string (JsonBuilder *builder,
                                         const char  *name,

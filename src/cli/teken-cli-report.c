@@ -10,7 +10,6 @@
  */
 #include "teken-cli-private.h"
 
-#include <openssl/pem.h>
 #include <string.h>
 
 #include "teken-atomic-file.h"
@@ -18,6 +17,7 @@
 #include "teken-outbox.h"
 #include "teken-p12-key.h"
 #include "teken-report-letter.h"
+#include "teken-x509-util.h"
 
 #define EXIT_QUEUED 75
 
@@ -81,20 +81,11 @@ read_certificate (const char  *path,
 {
   g_autofree char *data = NULL;
   gsize len;
-  const unsigned char *p;
   X509 *cert;
-  BIO *bio;
 
   if (!g_file_get_contents (path, &data, &len, error))
     return NULL;
-  bio = BIO_new_mem_buf (data, len);
-  cert = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-  BIO_free (bio);
-  if (cert == NULL)
-    {
-      p = (const unsigned char *) data;
-      cert = d2i_X509 (NULL, &p, len);
-    }
+  cert = teken_x509_new_from_data ((const guint8 *) data, len);
   if (cert == NULL)
     /* translators: %s is a file name */
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("“%s” is not a certificate (PEM or DER)"), path);

@@ -208,13 +208,13 @@ add_cert (JsonBuilder   *b,
   const char * const *ku = teken_cert_info_get_key_usage_ids (info);
 
   json_builder_begin_object (b);
-  add_string (b, "subject", teken_cert_info_get_subject (info));
-  add_string (b, "common_name", teken_cert_info_get_common_name (info));
-  add_string (b, "issuer", teken_cert_info_get_issuer (info));
-  add_string (b, "serial", teken_cert_info_get_serial (info));
-  add_string (b, "not_before", nb);
-  add_string (b, "not_after", na);
-  add_string (b, "sha256", teken_cert_info_get_fingerprint_sha256 (info));
+  teken_cli_json_add_string (b, "subject", teken_cert_info_get_subject (info));
+  teken_cli_json_add_string (b, "common_name", teken_cert_info_get_common_name (info));
+  teken_cli_json_add_string (b, "issuer", teken_cert_info_get_issuer (info));
+  teken_cli_json_add_string (b, "serial", teken_cert_info_get_serial (info));
+  teken_cli_json_add_string (b, "not_before", nb);
+  teken_cli_json_add_string (b, "not_after", na);
+  teken_cli_json_add_string (b, "sha256", teken_cert_info_get_fingerprint_sha256 (info));
   json_builder_set_member_name (b, "key_usage");
   json_builder_begin_array (b);
   for (guint i = 0; ku != NULL && ku[i] != NULL; i++)
@@ -239,26 +239,27 @@ add_signature (JsonBuilder          *b,
   gint64 range[4];
 
   json_builder_begin_object (b);
-  add_string (b, "field", teken_signature_result_get_field_name (sig));
-  add_string (b, "status", teken_signature_status_to_string (teken_signature_result_get_status (sig)));
-  add_string (b, "summary", teken_signature_result_get_summary_text (sig));
-  add_string (b, "type", teken_signature_type_to_string (teken_signature_result_get_signature_type (sig)));
+  teken_cli_json_add_string (b, "field", teken_signature_result_get_field_name (sig));
+  teken_cli_json_add_string (b, "status", teken_signature_status_to_string (teken_signature_result_get_status (sig)));
+  teken_cli_json_add_string (b, "summary", teken_signature_result_get_summary_text (sig));
+  teken_cli_json_add_string (b, "type",
+                             teken_signature_type_to_string (teken_signature_result_get_signature_type (sig)));
 
   json_builder_set_member_name (b, "signer");
   if (signer != NULL)
     {
       json_builder_begin_object (b);
-      add_string (b, "common_name", teken_cert_info_get_common_name (signer));
-      add_string (b, "subject", teken_cert_info_get_subject (signer));
-      add_string (b, "organization", teken_cert_info_get_organization (signer));
-      add_string (b, "issuer", teken_cert_info_get_issuer (signer));
+      teken_cli_json_add_string (b, "common_name", teken_cert_info_get_common_name (signer));
+      teken_cli_json_add_string (b, "subject", teken_cert_info_get_subject (signer));
+      teken_cli_json_add_string (b, "organization", teken_cert_info_get_organization (signer));
+      teken_cli_json_add_string (b, "issuer", teken_cert_info_get_issuer (signer));
       json_builder_end_object (b);
     }
   else
     json_builder_add_null_value (b);
 
-  add_string (b, "signing_time", when);
-  add_string (b, "time_source", is_unsigned ? NULL
+  teken_cli_json_add_string (b, "signing_time", when);
+  teken_cli_json_add_string (b, "time_source", is_unsigned ? NULL
               : teken_time_source_to_string (teken_signature_result_get_time_source (sig)));
 
   json_builder_set_member_name (b, "reasons");
@@ -268,9 +269,10 @@ add_signature (JsonBuilder          *b,
       TekenSignatureReason r = g_array_index (reasons, TekenSignatureReason, i);
 
       json_builder_begin_object (b);
-      add_string (b, "code", teken_signature_reason_to_string (r));
-      add_string (b, "severity", teken_signature_status_to_string (teken_signature_reason_get_severity (r)));
-      add_string (b, "message", teken_signature_reason_get_message (r));
+      teken_cli_json_add_string (b, "code", teken_signature_reason_to_string (r));
+      teken_cli_json_add_string (b, "severity",
+                                 teken_signature_status_to_string (teken_signature_reason_get_severity (r)));
+      teken_cli_json_add_string (b, "message", teken_signature_reason_get_message (r));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -279,7 +281,7 @@ add_signature (JsonBuilder          *b,
   json_builder_add_boolean_value (b, teken_signature_result_get_integrity (sig));
   json_builder_set_member_name (b, "covers_whole_document");
   json_builder_add_boolean_value (b, teken_signature_result_get_covers_whole_document (sig));
-  add_string (b, "modified_after", is_unsigned ? NULL
+  teken_cli_json_add_string (b, "modified_after", is_unsigned ? NULL
               : teken_modification_level_to_string (teken_signature_result_get_modified_after (sig)));
   json_builder_set_member_name (b, "changes");
   json_builder_begin_array (b);
@@ -290,14 +292,14 @@ add_signature (JsonBuilder          *b,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "object");
       json_builder_add_int_value (b, c->object_number);
-      add_string (b, "role", teken_change_role_to_string (c->role));
+      teken_cli_json_add_string (b, "role", teken_change_role_to_string (c->role));
       json_builder_set_member_name (b, "allowed");
       json_builder_add_boolean_value (b, c->allowed);
       json_builder_set_member_name (b, "added");
       json_builder_add_boolean_value (b, c->added);
       json_builder_set_member_name (b, "revision");
       json_builder_add_int_value (b, c->revision);
-      add_string (b, "detail", c->detail);
+      teken_cli_json_add_string (b, "detail", c->detail);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -327,15 +329,15 @@ add_signature (JsonBuilder          *b,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "chain_trusted");
   json_builder_add_boolean_value (b, teken_signature_result_get_chain_trusted (sig));
-  add_string (b, "certificate_kind",
+  teken_cli_json_add_string (b, "certificate_kind",
               teken_certificate_kind_to_string (teken_signature_result_get_certificate_kind (sig)));
-  add_string (b, "subfilter", teken_signature_result_get_subfilter (sig));
-  add_string (b, "digest_algorithm", teken_signature_result_get_digest_algorithm (sig));
-  add_string (b, "signature_algorithm", teken_signature_result_get_signature_algorithm (sig));
-  add_string (b, "format", teken_signature_result_get_format (sig));
-  add_string (b, "reason", teken_signature_result_get_reason (sig));
-  add_string (b, "location", teken_signature_result_get_location (sig));
-  add_string (b, "contact_info", teken_signature_result_get_contact_info (sig));
+  teken_cli_json_add_string (b, "subfilter", teken_signature_result_get_subfilter (sig));
+  teken_cli_json_add_string (b, "digest_algorithm", teken_signature_result_get_digest_algorithm (sig));
+  teken_cli_json_add_string (b, "signature_algorithm", teken_signature_result_get_signature_algorithm (sig));
+  teken_cli_json_add_string (b, "format", teken_signature_result_get_format (sig));
+  teken_cli_json_add_string (b, "reason", teken_signature_result_get_reason (sig));
+  teken_cli_json_add_string (b, "location", teken_signature_result_get_location (sig));
+  teken_cli_json_add_string (b, "contact_info", teken_signature_result_get_contact_info (sig));
   json_builder_set_member_name (b, "docmdp_level");
   json_builder_add_int_value (b, teken_signature_result_get_docmdp_level (sig));
 
@@ -361,18 +363,21 @@ add_signature (JsonBuilder          *b,
   if (teken_signature_result_has_timestamp (sig))
     {
       json_builder_begin_object (b);
-      add_string (b, "time", ts_time);
-      add_string (b, "authority", teken_signature_result_get_timestamp_authority (sig));
-      add_string (b, "status", teken_signature_status_to_string (teken_signature_result_get_timestamp_status (sig)));
+      teken_cli_json_add_string (b, "time", ts_time);
+      teken_cli_json_add_string (b, "authority", teken_signature_result_get_timestamp_authority (sig));
+      teken_cli_json_add_string (b, "status",
+                                 teken_signature_status_to_string (teken_signature_result_get_timestamp_status (sig)));
       json_builder_end_object (b);
     }
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "revocation");
   json_builder_begin_object (b);
-  add_string (b, "status", teken_revocation_status_to_string (teken_signature_result_get_revocation_status (sig)));
-  add_string (b, "source", teken_revocation_source_to_string (teken_signature_result_get_revocation_source (sig)));
-  add_string (b, "time", rev_time);
+  teken_cli_json_add_string (b, "status",
+                             teken_revocation_status_to_string (teken_signature_result_get_revocation_status (sig)));
+  teken_cli_json_add_string (b, "source",
+                             teken_revocation_source_to_string (teken_signature_result_get_revocation_source (sig)));
+  teken_cli_json_add_string (b, "time", rev_time);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "ltv");
   json_builder_add_boolean_value (b, teken_signature_result_get_ltv (sig));
@@ -387,10 +392,11 @@ add_document (JsonBuilder         *b,
   const GError *error = teken_document_result_get_error (result);
 
   json_builder_begin_object (b);
-  add_string (b, "file", teken_document_result_get_path (result));
-  add_string (b, "status", teken_document_status_to_string (teken_document_result_get_status (result)));
-  add_string (b, "verdict", teken_document_result_get_verdict_text (result));
-  add_string (b, "error", error ? error->message : NULL);
+  teken_cli_json_add_string (b, "file", teken_document_result_get_path (result));
+  teken_cli_json_add_string (b, "status",
+                             teken_document_status_to_string (teken_document_result_get_status (result)));
+  teken_cli_json_add_string (b, "verdict", teken_document_result_get_verdict_text (result));
+  teken_cli_json_add_string (b, "error", error ? error->message : NULL);
   json_builder_set_member_name (b, "revisions");
   json_builder_add_int_value (b, teken_document_result_get_n_revisions (result));
   json_builder_set_member_name (b, "signatures");
@@ -536,17 +542,9 @@ teken_cli_verify (int    argc,
 
   if (json)
     {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
-
       if (n_files > 1)
         json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      g_print ("%s\n", text);
+      teken_cli_print_json (builder);
     }
   return worst;
 }

@@ -2,7 +2,6 @@
  * Copyright (C) 2026 The Teken developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE /* memmem */
 #include "teken-core-private.h"
 #include "teken-cert-info.h"
 #include "teken-x509-util.h"
@@ -177,42 +176,12 @@ fill_rows (TekenCertInfo   *self,
     }
 }
 
-static char *
-hex_colon (const guint8 *data,
-           gsize         len)
-{
-  GString *str = g_string_sized_new (len * 3);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (str, i ? ":%02X" : "%02X", data[i]);
-  return g_string_free (str, FALSE);
-}
-
 static void
 fill_fingerprints (TekenCertInfo *self)
 {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-
-  if (X509_digest (self->cert, EVP_sha256 (), md, &len) == 1)
-    {
-      GString *hex = g_string_sized_new (2 * len);
-
-      for (unsigned int i = 0; i < len; i++)
-        g_string_append_printf (hex, "%02x", md[i]);
-      self->sha256 = hex_colon (md, len);
-      self->sha256_hex = g_string_free (hex, FALSE);
-    }
-  else
-    {
-      self->sha256 = g_strdup ("");
-      self->sha256_hex = g_strdup ("");
-    }
-  len = 0;
-  if (X509_digest (self->cert, EVP_sha1 (), md, &len) == 1)
-    self->sha1 = hex_colon (md, len);
-  else
-    self->sha1 = g_strdup ("");
+  self->sha256 = teken_x509_digest_hex (self->cert, EVP_sha256 (), TRUE);
+  self->sha256_hex = teken_x509_digest_hex (self->cert, EVP_sha256 (), FALSE);
+  self->sha1 = teken_x509_digest_hex (self->cert, EVP_sha1 (), TRUE);
 }
 
 static void
@@ -438,7 +407,7 @@ teken_cert_info_new (X509 *cert)
   fill_rows (self, issuer, self->issuer_rows);
 
   serial = X509_get0_serialNumber (cert);
-  self->serial = hex_colon (ASN1_STRING_get0_data (serial), ASN1_STRING_length (serial));
+  self->serial = teken_hex_colon (ASN1_STRING_get0_data (serial), ASN1_STRING_length (serial));
   self->not_before = teken_asn1_time_to_date_time (X509_get0_notBefore (cert));
   self->not_after = teken_asn1_time_to_date_time (X509_get0_notAfter (cert));
 
@@ -456,18 +425,8 @@ teken_cert_info_new_from_data (const guint8  *data,
                                gsize          len,
                                GError       **error)
 {
-  g_autoptr(X509) cert = NULL;
-  const unsigned char *p = data;
+  g_autoptr(X509) cert = teken_x509_new_from_data (data, len);
 
-  if (len > G_MAXINT)
-    len = G_MAXINT;
-  if (len > 10 && memmem (data, len, "-----BEGIN", 10) != NULL)
-    {
-      g_autoptr(BIO) bio = BIO_new_mem_buf (data, (int) len);
-      cert = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-    }
-  else
-    cert = d2i_X509 (NULL, &p, (long) len);
   if (cert == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

@@ -94,17 +94,10 @@ set_certificate (TekenIdentity   *self,
                  X509            *cert,
                  STACK_OF (X509) *chain)
 {
-  guint8 md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-
   X509_up_ref (cert);
   self->cert = cert;
   self->chain = chain != NULL ? X509_chain_up_ref (chain) : sk_X509_new_null ();
-  X509_digest (cert, EVP_sha256 (), md, &md_len);
-  self->fingerprint = g_malloc (md_len * 2 + 1);
-  for (unsigned int i = 0; i < md_len; i++)
-    g_snprintf (self->fingerprint + 2 * i, 3, "%02x", md[i]);
-  self->fingerprint[md_len * 2] = '\0';
+  self->fingerprint = teken_x509_digest_hex (cert, EVP_sha256 (), FALSE);
   self->subject = teken_x509_name_to_string (X509_get_subject_name (cert));
   self->issuer = teken_x509_name_to_string (X509_get_issuer_name (cert));
   self->not_before = asn1_time_to_date_time (X509_get0_notBefore (cert));

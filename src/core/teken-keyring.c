@@ -134,26 +134,24 @@ new_attributes (const char *item,
   return attrs;
 }
 
-static GList *
+/* All items of a kind (for one fingerprint, or any when NULL); *items is NULL on error and
+ * for no match alike, so the result says which. */
+static gboolean
 search (SecretService  *service,
         const char     *item,
         const char     *fingerprint,
-        SecretSearchFlags flags,
+        GList         **items,
         GCancellable   *cancellable,
         GError        **error)
 {
   g_autoptr(GHashTable) attrs = new_attributes (item, fingerprint);
   GError *local = NULL;
-  GList *items;
 
-  items = secret_service_search_sync (service, teken_keyring_get_schema (), attrs,
-                                      flags | SECRET_SEARCH_ALL, cancellable, &local);
+  *items = secret_service_search_sync (service, teken_keyring_get_schema (), attrs,
+                                       SECRET_SEARCH_ALL, cancellable, &local);
   if (local != NULL)
-    {
-      propagate_service_error (error, local);
-      return NULL;
-    }
-  return items;
+    return propagate_service_error (error, local);
+  return TRUE;
 }
 
 /* The default collection, checked to be there and unlocked (storing into a locked one would
@@ -218,7 +216,9 @@ remembered_fingerprints (SecretService *service,
                          GCancellable  *cancellable)
 {
   GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GList *items = search (service, ITEM_PASSPHRASE, NULL, SECRET_SEARCH_NONE, cancellable, NULL);
+  GList *items = NULL;
+
+  search (service, ITEM_PASSPHRASE, NULL, &items, cancellable, NULL);
 
   for (GList *l = items; l != NULL; l = l->next)
     {
@@ -241,19 +241,14 @@ teken_keyring_list (GCancellable  *cancellable,
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) teken_keyring_entry_free);
   g_autoptr(GHashTable) remembered = NULL;
   g_autoptr(GHashTable) labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GError *local = NULL;
   GList *items;
 
   session = session_open (cancellable, error);
   if (session == NULL)
     return NULL;
   service = session->service;
-  items = search (service, ITEM_P12, NULL, SECRET_SEARCH_NONE, cancellable, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return NULL;
-    }
+  if (!search (service, ITEM_P12, NULL, &items, cancellable, error))
+    return NULL;
   remembered = remembered_fingerprints (service, cancellable);
   for (GList *l = items; l != NULL; l = l->next)
     {
@@ -285,19 +280,14 @@ teken_keyring_contains (const char    *fingerprint,
 {
   g_autoptr(Session) session = NULL;
   SecretService *service;
-  GError *local = NULL;
   GList *items;
 
   session = session_open (cancellable, error);
   if (session == NULL)
     return FALSE;
   service = session->service;
-  items = search (service, ITEM_P12, fingerprint, SECRET_SEARCH_NONE, cancellable, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
+  if (!search (service, ITEM_P12, fingerprint, &items, cancellable, error))
+    return FALSE;
   *contains = items != NULL;
   g_list_free_full (items, g_object_unref);
   return TRUE;
@@ -364,12 +354,8 @@ load_value (const char    *item_kind,
   if (session == NULL)
     return NULL;
   service = session->service;
-  items = search (service, item_kind, fingerprint, SECRET_SEARCH_NONE, cancellable, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return NULL;
-    }
+  if (!search (service, item_kind, fingerprint, &items, cancellable, error))
+    return NULL;
   for (GList *l = items; l != NULL && value == NULL; l = l->next)
     {
       if (secret_item_get_locked (l->data))
@@ -483,22 +469,16 @@ teken_keyring_remove (const char    *fingerprint,
   g_autoptr(Session) session = NULL;
   SecretService *service;
   GList *p12_items, *pass_items;
-  GError *local = NULL;
   gboolean ok = FALSE;
 
   session = session_open (cancellable, error);
   if (session == NULL)
     return FALSE;
   service = session->service;
-  p12_items = search (service, ITEM_P12, fingerprint, SECRET_SEARCH_NONE, cancellable, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  pass_items = search (service, ITEM_PASSPHRASE, fingerprint, SECRET_SEARCH_NONE, cancellable, &local);
-  if (local != NULL)
-    g_propagate_error (error, local);
+  if (!search (service, ITEM_P12, fingerprint, &p12_items, cancellable, error))
+    return FALSE;
+  if (!search (service, ITEM_PASSPHRASE, fingerprint, &pass_items, cancellable, error))
+    ok = FALSE;
   else if (p12_items == NULL)
     g_set_error_literal (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_NOT_FOUND,
                          _("The identity is not in the keyring"));

@@ -119,18 +119,6 @@ token_set_bytes (TekenPdfToken *token,
   token->bytes = bytes;
 }
 
-static int
-hex_digit (guint8 c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static gboolean
 lex_name (TekenPdfLexer *lexer,
           TekenPdfToken *token,
@@ -145,9 +133,11 @@ lex_name (TekenPdfLexer *lexer,
 
       /* #xx escapes (§7.3.5); a malformed one is kept literally, as other readers do. */
       if (c == '#' && lexer->pos + 1 < lexer->len &&
-          hex_digit (lexer->data[lexer->pos]) >= 0 && hex_digit (lexer->data[lexer->pos + 1]) >= 0)
+          g_ascii_xdigit_value (lexer->data[lexer->pos]) >= 0 &&
+          g_ascii_xdigit_value (lexer->data[lexer->pos + 1]) >= 0)
         {
-          c = hex_digit (lexer->data[lexer->pos]) << 4 | hex_digit (lexer->data[lexer->pos + 1]);
+          c = g_ascii_xdigit_value (lexer->data[lexer->pos]) << 4 |
+              g_ascii_xdigit_value (lexer->data[lexer->pos + 1]);
           lexer->pos += 2;
         }
       /* A NUL would cut the C string short; names cannot contain one. */
@@ -282,7 +272,7 @@ lex_hex_string (TekenPdfLexer *lexer,
         }
       if (teken_pdf_is_whitespace (c))
         continue;
-      v = hex_digit (c);
+      v = g_ascii_xdigit_value (c);
       if (v < 0)
         {
           teken_pdf_set_syntax_error (error, lexer->base + lexer->pos - 1);

@@ -1069,18 +1069,6 @@ decode_flate (const guint8 *in,
   return g_steal_pointer (&out);
 }
 
-static int
-hex_value (guint8 c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static GByteArray *
 decode_ascii_hex (const guint8 *in,
                   gsize         in_len,
@@ -1096,7 +1084,7 @@ decode_ascii_hex (const guint8 *in,
 
       if (is_pdf_whitespace (in[i]))
         continue;
-      v = hex_value (in[i]);
+      v = g_ascii_xdigit_value (in[i]);
       if (v < 0)
         {
           g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SYNTAX,

@@ -627,27 +627,19 @@ void
 teken_report_prefill_from_certificate (TekenReport *self,
                                        X509        *cert)
 {
-  g_autoptr(GString) serial = g_string_new (NULL);
   g_autofree char *issuer = teken_x509_name_to_string (X509_get_issuer_name (cert));
   g_autofree char *subject = teken_x509_name_to_string (X509_get_subject_name (cert));
   g_autofree char *cn = teken_x509_name_get_entry (X509_get_subject_name (cert), NID_commonName);
   g_autofree char *email = teken_x509_name_get_entry (X509_get_subject_name (cert), NID_pkcs9_emailAddress);
-  g_autoptr(GString) fpr = g_string_new (NULL);
+  g_autofree char *fpr = teken_x509_digest_hex (cert, EVP_sha256 (), TRUE);
   const ASN1_INTEGER *sn = X509_get0_serialNumber (cert);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
+  g_autofree char *serial = teken_hex_colon (ASN1_STRING_get0_data (sn), ASN1_STRING_length (sn));
   struct tm tm;
 
-  for (int i = 0; i < sn->length; i++)
-    g_string_append_printf (serial, "%s%02X", i > 0 ? ":" : "", sn->data[i]);
-  teken_report_set_field (self, "cert_serial", serial->str, NULL);
+  teken_report_set_field (self, "cert_serial", serial, NULL);
   teken_report_set_field (self, "cert_issuer", issuer, NULL);
   teken_report_set_field (self, "cert_subject", subject, NULL);
-
-  if (X509_digest (cert, EVP_sha256 (), md, &md_len))
-    for (unsigned int i = 0; i < md_len; i++)
-      g_string_append_printf (fpr, "%s%02X", i > 0 ? ":" : "", md[i]);
-  teken_report_set_field (self, "cert_fingerprint", fpr->str, NULL);
+  teken_report_set_field (self, "cert_fingerprint", fpr, NULL);
 
   if (ASN1_TIME_to_tm (X509_get0_notAfter (cert), &tm))
     {

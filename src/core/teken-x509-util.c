@@ -2,8 +2,29 @@
  * Copyright (C) 2026 The Teken developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* memmem */
 #include "teken-core-private.h"
 #include "teken-x509-util.h"
+
+#include <string.h>
+#include <openssl/pem.h>
+
+X509 *
+teken_x509_new_from_data (const guint8 *data,
+                          gsize         len)
+{
+  const unsigned char *p = data;
+
+  if (len > G_MAXINT)
+    len = G_MAXINT;
+  if (len > 10 && memmem (data, len, "-----BEGIN", 10) != NULL)
+    {
+      g_autoptr(BIO) bio = BIO_new_mem_buf (data, (int) len);
+
+      return PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+    }
+  return d2i_X509 (NULL, &p, (long) len);
+}
 
 char *
 teken_asn1_string_to_utf8 (const ASN1_STRING *str)
@@ -52,4 +73,34 @@ teken_asn1_time_to_date_time (const ASN1_TIME *t)
     return NULL;
   return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                               tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+char *
+teken_hex_colon (const guint8 *data,
+                 gsize         len)
+{
+  GString *str = g_string_sized_new (len * 3);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (str, i ? ":%02X" : "%02X", data[i]);
+  return g_string_free (str, FALSE);
+}
+
+char *
+teken_x509_digest_hex (X509         *cert,
+                       const EVP_MD *md,
+                       gboolean      colons)
+{
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  GString *hex;
+
+  if (X509_digest (cert, md, buf, &len) != 1)
+    return g_strdup ("");
+  if (colons)
+    return teken_hex_colon (buf, len);
+  hex = g_string_sized_new (2 * len);
+  for (unsigned int i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02x", buf[i]);
+  return g_string_free (hex, FALSE);
 }

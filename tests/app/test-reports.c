@@ -543,6 +543,7 @@ test_send_signed (void)
   g_autofree char *text = NULL;
   g_autofree char *letter = NULL;
   g_autofree char *pdfsig = NULL;
+  g_autofree char *serial = NULL;
   TekenReportDialog *dialog;
   GtkWidget *secret_row;
   guint n_valid = 0, n_trusted = 0, n_before;
@@ -562,8 +563,9 @@ test_send_signed (void)
   g_assert_nonnull (teken_report_dialog_get_value (dialog, "cert_fingerprint"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (teken_report_dialog_get_field_row (dialog, "cert_serial"))),
                    ==, teken_report_dialog_get_value (dialog, "cert_serial"));
+  serial = g_strdup (teken_report_dialog_get_value (dialog, "cert_serial"));
   fill_renewal (dialog);
-  set_text (dialog, "cert_serial", teken_report_dialog_get_value (dialog, "cert_serial"));
+  set_text (dialog, "cert_serial", serial);   /* fill_renewal() typed another one */
   secret_row = find_widget (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
   g_assert_nonnull (secret_row);
   g_assert_true (gtk_widget_get_visible (secret_row));
@@ -601,6 +603,43 @@ test_send_signed (void)
   g_test_message ("pdfsig: %s", pdfsig);
   close_all ();
   helpdesk_stop (&h);
+}
+
+/* The certificate manager's rows open the form for that certificate and kind (app.report "KIND:ID"). */
+static void
+test_identity_group (void)
+{
+  g_autofree char *p12 = teken_test_pki_path ("individu-rsa2048.p12");
+  g_autofree char *pass_file = teken_test_pki_path ("passphrase.txt");
+  g_autofree char *pass = NULL;
+  g_autoptr(TekenSecret) secret = NULL;
+  g_autoptr(TekenIdentity) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *group, *window, *row;
+  TekenReportDialog *dialog;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (pass_file, &pass, NULL, NULL));
+  g_strchomp (pass);
+  secret = teken_secret_new (pass);
+  identity = teken_identity_new_for_p12_file (p12, secret, &error);
+  g_assert_no_error (error);
+  group = teken_reports_new_identity_group (identity);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), group);
+  gtk_window_present (GTK_WINDOW (window));
+  pump (100);
+  /* The rows in order: renewal, loss, revocation; activate the second. */
+  for (row = find_widget (group, ADW_TYPE_ACTION_ROW); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && ++n == 2)
+      break;
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activated");
+  pump (100);
+  dialog = find_toplevel (TEKEN_TYPE_REPORT_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (teken_report_dialog_get_kind (dialog), ==, TEKEN_REPORT_KIND_LOSS);
+  close_all ();
 }
 
 /* A queued report whose time has come goes out without the owner doing anything (as at start). */
@@ -698,6 +737,7 @@ main (int    argc,
   g_test_add_func ("/app/reports/send-delivered", test_send_delivered);
   g_test_add_func ("/app/reports/send-refused-then-remove", test_send_refused_then_remove);
   g_test_add_func ("/app/reports/send-signed", test_send_signed);
+  g_test_add_func ("/app/reports/identity-group", test_identity_group);
   g_test_add_func ("/app/reports/due-sent-automatically", test_due_sent_automatically);
 
   ret = g_test_run ();

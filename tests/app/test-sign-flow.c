@@ -322,17 +322,17 @@ test_keyring_visible_free_name (void)
     guint page = 99;
     double px, py, x, y, w, h;
 
-    /* from a point on page 1, 240 x 90 pixels */
-    g_assert_true (teken_document_view_point_to_page (window->view, vw / 2.0 + 40, 300, &page, &px, &py));
+    /* from a point on page 1 (an empty area left of the address block), 260 x 90 pixels */
+    g_assert_true (teken_document_view_point_to_page (window->view, vw / 2.0 - 280, 320, &page, &px, &py));
     g_assert_cmpuint (page, ==, 0);
-    g_assert_true (teken_window_place_stamp (window, vw / 2.0 + 40, 300, vw / 2.0 + 280, 390));
+    g_assert_true (teken_window_place_stamp (window, vw / 2.0 - 280, 320, vw / 2.0 - 20, 410));
     pump (100);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
     g_assert_true (teken_sign_dialog_get_rect (dialog, &page, &x, &y, &w, &h));
     g_assert_cmpuint (page, ==, 0);
     g_assert_cmpfloat_with_epsilon (x, px, 0.01);
     g_assert_cmpfloat_with_epsilon (y, py, 0.01);
-    g_assert_cmpfloat_with_epsilon (w / h, 240.0 / 90.0, 0.01);
+    g_assert_cmpfloat_with_epsilon (w / h, 260.0 / 90.0, 0.01);
     drawn_w = w;
     drawn_h = h;
   }
@@ -938,6 +938,139 @@ test_preferences (void)
 }
 
 static void
+test_empty_field (void)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "field", NULL);
+  g_autofree char *src = teken_test_corpus_path ("naskah-dinas-empty-sigfield.pdf");
+  g_autofree char *letter = g_build_filename (dir, "surat-kolom.pdf", NULL);
+  g_autofree char *expected = g_build_filename (dir, "surat-kolom-signed.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *field_name = NULL;
+  g_autofree char *pass_path = teken_test_pki_path ("passphrase.txt");
+  g_autofree char *passphrase = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *sigs;
+  TekenWindow *window;
+  TekenSignDialog *dialog;
+  gsize len;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (src, &contents, &len, &error));
+  g_assert_true (g_file_set_contents (letter, contents, len, &error));
+  g_assert_true (g_file_get_contents (pass_path, &passphrase, NULL, &error));
+  g_strchomp (passphrase);
+
+  window = open_window (letter);
+  g_assert_nonnull (teken_window_get_result (window));
+  sigs = teken_document_result_get_signatures (teken_window_get_result (window));
+  for (guint i = 0; i < g_list_model_get_n_items (sigs) && field_name == NULL; i++)
+    {
+      g_autoptr(TekenSignatureResult) sig = g_list_model_get_item (sigs, i);
+
+      if (teken_signature_result_get_status (sig) == TEKEN_SIGNATURE_STATUS_UNSIGNED)
+        field_name = g_strdup (teken_signature_result_get_field_name (sig));
+    }
+  g_assert_nonnull (field_name);
+  dialog = open_sign_dialog (window);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  /* the empty field is offered and chosen by default */
+  g_assert_false (teken_sign_dialog_select_field (dialog, "NoSuchField"));
+  g_assert_true (teken_sign_dialog_select_field (dialog, field_name));
+  g_assert_nonnull (teken_sign_dialog_get_preview (dialog));
+  teken_sign_dialog_set_secret (dialog, passphrase);
+  save_screenshot (GTK_WIDGET (dialog), "sign-09-empty-field.png");
+  sign_and_wait_for_window (window, dialog, expected);
+
+  /* the field was filled: still one field, now signed and valid */
+  sigs = teken_document_result_get_signatures (teken_window_get_result (window));
+  g_assert_cmpuint (g_list_model_get_n_items (sigs), ==, 1);
+  {
+    g_autoptr(TekenSignatureResult) sig = g_list_model_get_item (sigs, 0);
+
+    g_assert_cmpstr (teken_signature_result_get_field_name (sig), ==, field_name);
+    g_assert_cmpint (teken_signature_result_get_status (sig), ==, TEKEN_SIGNATURE_STATUS_VALID);
+  }
+  assert_pdfsig_valid_trusted (expected);
+  save_screenshot (GTK_WIDGET (window), "sign-10-empty-field-signed.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+batch_ready (gpointer data)
+{
+  return teken_batch_window_get_ready (data);
+}
+
+static gboolean
+batch_done (gpointer data)
+{
+  return !teken_batch_window_get_busy (data) && *teken_batch_window_get_summary (data) != '\0';
+}
+
+static void
+test_batch (void)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "batch", NULL);
+  g_autofree char *src = teken_test_corpus_path ("naskah-dinas-libreoffice.pdf");
+  g_autofree char *letter = copy_letter ("batch-window");
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  TekenWindow *window = open_window (letter);
+  TekenBatchWindow *batch;
+  g_autofree char *token_id = token_identity_id (window);
+  gsize len;
+
+  /* five documents in a folder; the third is not a PDF */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (src, &contents, &len, &error));
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("surat-%u.pdf", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (i == 3)
+        g_assert_true (g_file_set_contents (path, "bukan PDF\n", -1, &error));
+      else
+        g_assert_true (g_file_set_contents (path, contents, len, &error));
+    }
+  g_ptr_array_add (files, g_file_new_for_path (dir));
+  batch = teken_window_sign_batch (window, files);
+  g_assert_true (wait_until (batch_ready, batch, 30));
+  g_assert_cmpuint (teken_batch_window_get_n_files (batch), ==, 5);
+  /* one PIN entry for the whole batch, from the token */
+  g_assert_true (teken_batch_window_select_identity (batch, token_id));
+  teken_batch_window_set_secret (batch, g_getenv ("TEKEN_TEST_TOKEN_PIN"));
+  teken_batch_window_set_visible_stamp (batch, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (batch), "batch.sign", NULL));
+  g_assert_true (wait_until (batch_done, batch, 120));
+  g_test_message ("batch: %s", teken_batch_window_get_summary (batch));
+  for (guint i = 0; i < 5; i++)
+    g_test_message ("  %u: %s", i + 1, teken_batch_window_get_status (batch, i));
+  g_assert_nonnull (strstr (teken_batch_window_get_summary (batch), "4 signed, 1 failed"));
+  g_assert_true (g_str_has_prefix (teken_batch_window_get_status (batch, 2), "") &&
+                 strstr (teken_batch_window_get_status (batch, 2), "Signed") == NULL);
+  save_screenshot (GTK_WIDGET (batch), "batch-01-five-one-bad.png");
+
+  /* four signed copies, valid and trusted; nothing for the bad file, no temporary leftovers */
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("surat-%u-signed.pdf", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (i == 3)
+        g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      else
+        assert_pdfsig_valid_trusted (path);
+    }
+  listing = teken_test_list_dir (dir);
+  g_assert_cmpuint (listing->len, ==, 9);
+  gtk_window_destroy (GTK_WINDOW (batch));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 prepare_fixtures (void)
 {
   g_autofree char *root = teken_test_pki_path ("root.crt");
@@ -1026,7 +1159,9 @@ main (int    argc,
   g_test_add_func ("/app/sign/keyring-visible-free-name", test_keyring_visible_free_name);
   g_test_add_func ("/app/sign/token-wrong-pin-then-right", test_token_wrong_pin_then_right);
   g_test_add_func ("/app/sign/cancel", test_cancel);
+  g_test_add_func ("/app/sign/empty-field", test_empty_field);
   g_test_add_func ("/app/sign/unusable", test_unusable);
+  g_test_add_func ("/app/sign/batch-five-one-bad", test_batch);
   g_test_add_func ("/app/certs/manager", test_cert_manager);
   g_test_add_func ("/app/certs/expiry-reminder", test_expiry_reminder);
   g_test_add_func ("/app/certs/preferences", test_preferences);

@@ -545,8 +545,10 @@ teken_test_openssl_cms_verify (const char *pdf_path,
   }
   if (output != NULL)
     *output = g_strdup_printf ("openssl cms -verify exit %d\n%s%s", status, out, err);
-  /* Large inputs should not pile up in /tmp while a test runs. */
+  /* Large inputs should not pile up in /tmp while a test runs (or after it aborts). */
   g_unlink (data_path);
+  g_unlink (cms_path);
+  g_rmdir (dir);
   return status == 0;
 }
 

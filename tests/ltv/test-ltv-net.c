@@ -67,41 +67,43 @@ short_http (void)
   return http;
 }
 
-static void
-test_http_refused (void)
+/* A GET of url (with a short timeout) that must fail with code; returns the error. */
+static GError *
+expect_get_error (const char   *url,
+                  TekenNetError code)
 {
   g_autoptr(TekenHttp) http = short_http ();
-  g_autofree char *url = ltv_peers_refused_url ();
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autoptr(GBytes) bytes = teken_http_get_sync (http, url, NULL, &error);
 
   g_assert_null (bytes);
-  g_assert_error (error, TEKEN_NET_ERROR, TEKEN_NET_ERROR_REFUSED);
+  g_assert_error (error, TEKEN_NET_ERROR, code);
+  return error;
+}
+
+static void
+test_http_refused (void)
+{
+  g_autofree char *url = ltv_peers_refused_url ();
+  g_autoptr(GError) error = expect_get_error (url, TEKEN_NET_ERROR_REFUSED);
+
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
 }
 
 static void
 test_http_timeout (void)
 {
-  g_autoptr(TekenHttp) http = short_http ();
   g_autofree char *url = ltv_peers_url (peers, "/tsa-slow");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = teken_http_get_sync (http, url, NULL, &error);
 
-  g_assert_null (bytes);
-  g_assert_error (error, TEKEN_NET_ERROR, TEKEN_NET_ERROR_TIMEOUT);
+  g_error_free (expect_get_error (url, TEKEN_NET_ERROR_TIMEOUT));
 }
 
 static void
 test_http_status (void)
 {
-  g_autoptr(TekenHttp) http = short_http ();
   g_autofree char *url = ltv_peers_url (peers, "/tsa-error");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = teken_http_get_sync (http, url, NULL, &error);
+  g_autoptr(GError) error = expect_get_error (url, TEKEN_NET_ERROR_HTTP_STATUS);
 
-  g_assert_null (bytes);
-  g_assert_error (error, TEKEN_NET_ERROR, TEKEN_NET_ERROR_HTTP_STATUS);
   g_assert_nonnull (strstr (error->message, "500"));
 }
 
@@ -129,12 +131,7 @@ test_http_too_large (void)
 static void
 test_http_bad_url (void)
 {
-  g_autoptr(TekenHttp) http = short_http ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = teken_http_get_sync (http, "ftp://127.0.0.1/x", NULL, &error);
-
-  g_assert_null (bytes);
-  g_assert_error (error, TEKEN_NET_ERROR, TEKEN_NET_ERROR_INVALID_URL);
+  g_error_free (expect_get_error ("ftp://127.0.0.1/x", TEKEN_NET_ERROR_INVALID_URL));
 }
 
 static void

@@ -226,6 +226,19 @@ store_secret (Env        *env,
   g_assert_cmpint (cli (env, NULL, NULL, "outbox", "set-secret", channel, "--passphrase-file", file, NULL), ==, 0);
 }
 
+/* A helpdesk in `mode`, the osTicket channel pointed at it and the API key `key` stored for it. */
+static void
+start_osticket (Env        *env,
+                const char *mode,
+                gboolean    trusted,
+                const char *extra,
+                const char *key)
+{
+  start_helpdesk (env, mode, trusted);
+  osticket_config (env, extra);
+  store_secret (env, "osticket", key);
+}
+
 /* "Report ID written" -> ID */
 static char *
 report_id (const char *out)
@@ -284,6 +297,18 @@ read_state (Env        *env,
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* read_state (), checking that the report is in `expected` state. */
+static JsonObject *
+read_state_expecting (Env        *env,
+                      const char *id,
+                      const char *expected)
+{
+  JsonObject *state = read_state (env, id);
+
+  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, expected);
+  return state;
 }
 
 static guint
@@ -661,16 +686,13 @@ test_osticket_delivered (void)
 
   env_init (&env);
   g_assert_true (g_file_set_contents (ktp, (const char *) png, sizeof png, NULL));
-  start_helpdesk (&env, "201", TRUE);
-  osticket_config (&env, NULL);
-  store_secret (&env, "osticket", api_key);
+  start_osticket (&env, "201", TRUE, NULL, api_key);
 
   g_assert_cmpint (renewal (&env, &out, NULL, "--attach", attach), ==, 0);
   /* renewal() has no --send: written first ... */
   id = report_id (out);
   g_assert_cmpuint (count_lines_with (env.record, id), ==, 0);
-  state = read_state (&env, id);
-  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "queued");
+  state = read_state_expecting (&env, id, "queued");
   g_clear_pointer (&out, g_free);
   /* ... sent second. */
   g_assert_cmpint (cli (&env, &out, NULL, "outbox", "send", NULL), ==, 0);
@@ -678,8 +700,7 @@ test_osticket_delivered (void)
   g_assert_cmpuint (count_lines_with (env.record, "100001 "), ==, 1);
   g_assert_cmpuint (count_lines_with (env.record, "surat-pembaruan.pdf,report.json,01-ktp.png"), ==, 1);
   g_clear_pointer (&state, json_object_unref);
-  state = read_state (&env, id);
-  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "sent");
+  state = read_state_expecting (&env, id, "sent");
   g_assert_cmpstr (json_object_get_string_member (state, "receipt"), ==, "100001");
   g_assert_cmpstr (json_object_get_string_member (state, "idempotency_key"), ==, id);
 
@@ -716,14 +737,11 @@ check_error_mode (const char *mode,
   g_autoptr(JsonObject) state = NULL;
 
   env_init (&env);
-  start_helpdesk (&env, mode, TRUE);
-  osticket_config (&env, "timeout=2\n");
-  store_secret (&env, "osticket", api_key);
+  start_osticket (&env, mode, TRUE, "timeout=2\n", api_key);
   g_assert_cmpint (renewal (&env, &out, &err, "--send", NULL), ==, expected_exit);
   id = report_id (out);
   g_assert_nonnull (strstr (err, server_words));
-  state = read_state (&env, id);
-  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, expected_state);
+  state = read_state_expecting (&env, id, expected_state);
   g_assert_nonnull (strstr (json_object_get_string_member (state, "last_error"), server_words));
   g_assert_cmpint (json_object_get_int_member (state, "attempts"), ==, 1);
   if (g_str_equal (expected_state, "queued"))
@@ -747,9 +765,7 @@ test_osticket_wrong_key (void)
   g_autofree char *err = NULL;
 
   env_init (&env);
-  start_helpdesk (&env, "201", TRUE);
-  osticket_config (&env, NULL);
-  store_secret (&env, "osticket", "not-the-key");
+  start_osticket (&env, "201", TRUE, NULL, "not-the-key");
   g_assert_cmpint (renewal (&env, NULL, &err, "--send", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "API key not authorized"));
   env_clear (&env);
@@ -771,14 +787,11 @@ test_osticket_untrusted (void)
   g_autoptr(JsonObject) state = NULL;
 
   env_init (&env);
-  start_helpdesk (&env, "201", FALSE);
-  osticket_config (&env, NULL);
-  store_secret (&env, "osticket", api_key);
+  start_osticket (&env, "201", FALSE, NULL, api_key);
   g_assert_cmpint (renewal (&env, &out, &err, "--send", NULL), ==, 1);
   id = report_id (out);
   g_assert_nonnull (strstr (err, "not trusted"));
-  state = read_state (&env, id);
-  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "failed");
+  state = read_state_expecting (&env, id, "failed");
   g_assert_cmpuint (count_lines_with (env.record, id), ==, 0);
   env_clear (&env);
 }
@@ -799,9 +812,7 @@ test_osticket_killed (void)
   int i;
 
   env_init (&env);
-  start_helpdesk (&env, "hang-after-record", TRUE);
-  osticket_config (&env, "timeout=30\n");
-  store_secret (&env, "osticket", api_key);
+  start_osticket (&env, "hang-after-record", TRUE, "timeout=30\n", api_key);
   g_assert_cmpint (loss (&env, &out), ==, 0);
   id = report_id (out);
 
@@ -816,23 +827,19 @@ test_osticket_killed (void)
   g_assert_false (g_subprocess_get_if_exited (sender));
 
   /* The kill left the attempt on record, nothing lost. */
-  state = read_state (&env, id);
-  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "sending");
+  state = read_state_expecting (&env, id, "sending");
   g_assert_cmpint (cli (&env, &list, NULL, "outbox", "list", "--json", NULL), ==, 0);
   g_assert_nonnull (strstr (list, "\"interrupted\" : true"));
 
   /* The server comes back normally; the next run resends with the same key. */
   env_stop_server (&env);
-  start_helpdesk (&env, "201", TRUE);
-  osticket_config (&env, "timeout=30\n");
-  store_secret (&env, "osticket", api_key);   /* the key belongs to the URL, whose port changed */
+  start_osticket (&env, "201", TRUE, "timeout=30\n", api_key);   /* the key belongs to the URL, whose port changed */
   g_assert_cmpint (cli (&env, NULL, NULL, "outbox", "send", NULL), ==, 0);
   g_assert_cmpuint (count_lines_with (env.record, id), ==, 1);     /* server-side: one ticket */
   g_assert_cmpuint (count_lines_with (env.record, "surat-pernyataan-kehilangan.pdf,report.json,01-surat-polisi.png"), ==, 1);
   g_assert_cmpuint (count_lines_with (env.record, " "), ==, 1);
   g_clear_pointer (&state, json_object_unref);
-  state = read_state (&env, id);
-  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "sent");
+  state = read_state_expecting (&env, id, "sent");
   g_assert_cmpstr (json_object_get_string_member (state, "receipt"), ==, "100001");
   g_assert_cmpint (json_object_get_int_member (state, "attempts"), ==, 2);
   env_clear (&env);
@@ -883,8 +890,7 @@ test_smtp_delivered (void)
   g_assert_cmpuint (json_array_get_length (names), ==, 2);
   g_assert_cmpstr (json_array_get_string_element (names, 0), ==, "surat-pembaruan.pdf");
   g_assert_cmpstr (json_array_get_string_element (names, 1), ==, "report.json");
-  state = read_state (&env, id);
-  g_assert_cmpstr (json_object_get_string_member (state, "state"), ==, "sent");
+  state = read_state_expecting (&env, id, "sent");
   g_assert_cmpstr (json_object_get_string_member (state, "receipt"), ==, message_id);
   env_clear (&env);
 }

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 
 /* A trust store holding only the test PKI root. */
 TekenTrustStore     *vt_store                (void);
+/* Verifies path against vt_store (); vt_verify also asserts that the file could be read. */
+TekenDocumentResult *vt_try_verify           (const char  *path,
+                                              GError     **error);
 TekenDocumentResult *vt_verify               (const char  *path);
 /* The only signature (or the index-th); transfer none, valid while result lives. */
 TekenSignatureResult *vt_sig                 (TekenDocumentResult *result,
