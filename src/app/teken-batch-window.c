@@ -75,6 +75,7 @@ set_item_status (BatchItem  *item,
   g_free (item->text);
   item->text = g_strdup (text);
   gtk_label_set_text (item->label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (item->label), text);
   gtk_widget_remove_css_class (GTK_WIDGET (item->label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (item->label), "success");
   if (css != NULL)
@@ -217,12 +218,12 @@ sign_next (TekenBatchWindow *self)
       output = teken_sign_dialog_get_output_for (item->file);
       in_path = g_file_get_path (item->file);
       out_path = g_file_get_path (output);
-      if (gtk_switch_get_active (self->visible_switch) ? place_stamp (self, item->file, &error) : TRUE)
+      /* refuse bad inputs before touching anything */
+      if (teken_signer_check_input (self->signer, in_path, out_path, &error))
         {
           if (!gtk_switch_get_active (self->visible_switch))
             teken_signer_set_invisible (self->signer);
-          /* refuse bad inputs before touching anything */
-          if (teken_signer_check_input (self->signer, in_path, out_path, &error))
+          if (!gtk_switch_get_active (self->visible_switch) || place_stamp (self, item->file, &error))
             {
               g_object_set_data_full (G_OBJECT (self), "output-name", g_file_get_basename (output), g_free);
               set_item_status (item, _("Signing…"), NULL);
@@ -403,8 +404,9 @@ add_files (TekenBatchWindow *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (item->row), name);
       adw_action_row_set_subtitle (item->row, dir ? dir : "");
       item->label = GTK_LABEL (gtk_label_new (""));
-      gtk_label_set_wrap (item->label, TRUE);
-      gtk_label_set_max_width_chars (item->label, 30);
+      gtk_label_set_ellipsize (item->label, PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_width_chars (item->label, 12);
+      gtk_label_set_max_width_chars (item->label, 34);
       gtk_label_set_xalign (item->label, 1);
       adw_action_row_add_suffix (item->row, GTK_WIDGET (item->label));
       gtk_list_box_append (self->file_list, GTK_WIDGET (item->row));

@@ -507,6 +507,40 @@ test_send_refused_then_remove (void)
   helpdesk_stop (&h);
 }
 
+/* A server error (5xx) keeps the report queued, with the message and the time of the next attempt. */
+static void
+test_send_server_error_queued (void)
+{
+  Helpdesk h = { 0 };
+  TekenReportDialog *dialog;
+  TekenReportsWindow *window;
+  g_autoptr(TekenOutboxEntry) entry = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+
+  helpdesk_start (&h, "500");
+  dialog = open_form ("renewal");
+  fill_renewal (dialog);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "report.send", NULL);
+  g_assert_true (wait_until (has_no_dialog, NULL, 30));
+  window = find_toplevel (TEKEN_TYPE_REPORTS_WINDOW);
+  g_assert_nonnull (window);
+  g_assert_true (wait_until (not_sending, window, 60));
+  entry = newest_entry ();
+  id = g_strdup (teken_outbox_entry_get_id (entry));
+  g_assert_cmpint (teken_outbox_entry_get_state (entry), ==, TEKEN_OUTBOX_STATE_QUEUED);
+  g_assert_cmpuint (teken_outbox_entry_get_attempts (entry), ==, 1);
+  g_assert_nonnull (teken_outbox_entry_get_next_attempt (entry));
+  pump (300);
+  text = shown_text (GTK_WIDGET (window));
+  g_assert_nonnull (strstr (text, "Queued · next attempt "));
+  g_assert_nonnull (strstr (text, "database unavailable"));
+  g_assert_nonnull (strstr (text, "retried automatically"));   /* the toast */
+  save_screenshot (GTK_WIDGET (window), "reports-queued.png");
+  close_all ();
+  helpdesk_stop (&h);
+}
+
 static GtkWidget *
 find_widget (GtkWidget *widget,
              GType      type)
@@ -736,6 +770,7 @@ main (int    argc,
   g_test_add_func ("/app/reports/draft-in-history", test_draft_in_history);
   g_test_add_func ("/app/reports/send-delivered", test_send_delivered);
   g_test_add_func ("/app/reports/send-refused-then-remove", test_send_refused_then_remove);
+  g_test_add_func ("/app/reports/send-server-error-queued", test_send_server_error_queued);
   g_test_add_func ("/app/reports/send-signed", test_send_signed);
   g_test_add_func ("/app/reports/identity-group", test_identity_group);
   g_test_add_func ("/app/reports/due-sent-automatically", test_due_sent_automatically);
