@@ -10,6 +10,7 @@
 #include "teken-batch-window.h"
 #include "teken-demo.h"
 #include "teken-sign-dialog.h"
+#include "teken-sign-options.h"
 #include "teken-signer.h"
 
 #define STAMP_WIDTH  200.0
@@ -43,6 +44,8 @@ struct _TekenBatchWindow
   TekenKey *key;                 /* open for the whole batch (one PIN entry) */
   TekenSecret *secret;
   char *summary;
+  char *signer_name;             /* for the QR template */
+  GSettings *settings;
   guint current;
   guint n_signed;
   guint n_failed;
@@ -128,7 +131,7 @@ progress_cb (double   fraction,
   TekenBatchWindow *self = data;
   g_autofree char *text = NULL;
 
-  if (self->current >= self->items->len)
+  if (self->file_list == NULL || self->current >= self->items->len)
     return;
   /* translators: a percentage of the document signed so far */
   text = g_strdup_printf (_("Signing… %d%%"), (int) (fraction * 100));
@@ -142,18 +145,21 @@ sign_cb (GObject      *object,
 {
   g_autoptr(TekenBatchWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  TekenPadesLevel reached = TEKEN_PADES_LEVEL_B_B;
   BatchItem *item;
 
   if (self->file_list == NULL)  /* closed meanwhile */
     return;
   item = self->items->pdata[self->current];
-  if (teken_signer_sign_file_finish (TEKEN_SIGNER (object), result, &error))
+  if (teken_sign_options_sign_finish (result, &reached, &warning, &error))
     {
       g_autofree char *name = g_object_steal_data (G_OBJECT (self), "output-name");
-      /* translators: %s is the signed copy's file name */
-      g_autofree char *text = g_strdup_printf (_("Signed: %s"), name);
+      /* translators: the first %s is the signed copy's file name, the second a PAdES level such as B-T */
+      g_autofree char *text = g_strdup_printf (_("Signed: %s (level %s)"), name,
+                                               teken_pades_level_to_string (reached));
 
-      set_item_status (item, text, "success");
+      set_item_status (item, warning ? warning : text, "success");
       self->n_signed++;
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -203,6 +209,18 @@ place_stamp (TekenBatchWindow *self,
   return TRUE;
 }
 
+/* The preferences' stamp image and QR text (the QR's {file} is this file's name). */
+static gboolean
+apply_stamp_defaults (TekenBatchWindow  *self,
+                      GFile             *file,
+                      GError           **error)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  return teken_sign_options_apply_stamp (self->settings, self->signer, NULL, self->signer_name, name,
+                                         NULL, NULL, error);
+}
+
 static void
 sign_next (TekenBatchWindow *self)
 {
@@ -223,12 +241,14 @@ sign_next (TekenBatchWindow *self)
         {
           if (!gtk_switch_get_active (self->visible_switch))
             teken_signer_set_invisible (self->signer);
-          if (!gtk_switch_get_active (self->visible_switch) || place_stamp (self, item->file, &error))
+          if (!gtk_switch_get_active (self->visible_switch) ||
+              (place_stamp (self, item->file, &error) && apply_stamp_defaults (self, item->file, &error)))
             {
               g_object_set_data_full (G_OBJECT (self), "output-name", g_file_get_basename (output), g_free);
               set_item_status (item, _("Signing…"), NULL);
-              teken_signer_sign_file_async (self->signer, in_path, out_path, self->cancellable,
-                                            progress_cb, self, sign_cb, g_object_ref (self));
+              teken_sign_options_sign_async (self->signer, in_path, out_path,
+                                             g_settings_get_boolean (self->settings, "timestamp-fallback"),
+                                             self->cancellable, progress_cb, self, sign_cb, g_object_ref (self));
               return;
             }
         }
@@ -285,6 +305,8 @@ sign_action (GtkWidget  *widget,
   if (self->busy || index >= self->identities->len)
     return;
   identity = self->identities->pdata[index];
+  g_free (self->signer_name);
+  self->signer_name = g_strdup (teken_identity_get_label (identity));
   self->busy = TRUE;
   self->current = self->n_signed = self->n_failed = 0;
   self->cancellable = g_cancellable_new ();
@@ -446,6 +468,8 @@ teken_batch_window_finalize (GObject *object)
   g_clear_object (&self->key);
   g_clear_pointer (&self->secret, teken_secret_free);
   g_free (self->summary);
+  g_free (self->signer_name);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (teken_batch_window_parent_class)->finalize (object);
 }
 
@@ -476,6 +500,7 @@ teken_batch_window_init (TekenBatchWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->items = g_ptr_array_new_with_free_func (batch_item_free);
   self->identities = g_ptr_array_new_with_free_func (g_object_unref);
+  self->settings = g_settings_new (APP_ID);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
   update_actions (self);
 }

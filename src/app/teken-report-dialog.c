@@ -516,7 +516,8 @@ identities_refreshed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   teken_identity_store_refresh_finish (store, result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Closed meanwhile (the store may finish a refresh it had started). */
+  if (g_cancellable_is_cancelled (self->cancellable))
     return;
   fill_identities (self, teken_identity_store_get_identities (store));
   if (self->wanted_identity != NULL && selected_identity (self) == NULL)
@@ -738,11 +739,11 @@ letter_written_cb (GObject      *object,
   TekenReportsWindow *window;
 
   letter = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_cancellable_is_cancelled (self->cancellable))   /* the form was closed */
+    return;
   set_busy (self, FALSE);
   if (letter == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       if (job->identity != NULL)
         gtk_widget_add_css_class (GTK_WIDGET (self->secret_row), "error");
       adw_toast_overlay_add_toast (self->toast_overlay, teken_reports_toast_new (error->message));

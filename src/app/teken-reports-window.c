@@ -376,7 +376,7 @@ sent_cb (GObject      *object,
 
   self->n_sending--;
   entry = teken_outbox_send_finish (TEKEN_OUTBOX (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_cancellable_is_cancelled (self->cancellable))   /* the window was closed */
     return;
   if (entry == NULL)
     message = g_strdup (error->message);
@@ -387,7 +387,7 @@ sent_cb (GObject      *object,
     /* translators: %s is the server's message */
     message = g_strdup_printf (_("The report was refused: %s"), teken_outbox_entry_get_last_error (entry));
   else
-    message = g_strdup (_("The report could not be delivered yet; it stays queued and is retried automatically"));
+    message = g_strdup (_("Not delivered yet; it will be retried automatically"));
   teken_reports_window_add_toast (self, message);
   app = gtk_window_get_application (GTK_WINDOW (self));
   if (app != NULL)

@@ -11,6 +11,7 @@
 #include "teken-cert-info.h"
 #include "teken-demo.h"
 #include "teken-sign-dialog.h"
+#include "teken-sign-options.h"
 #include "teken-signature-result.h"
 #include "teken-signer.h"
 #include "teken-trust-store.h"
@@ -59,6 +60,8 @@ struct _TekenSignDialog
   GFile *output;
   GdkTexture *preview_texture;
   char *message;
+  TekenPadesLevel reached;       /* after the last successful signing */
+  char *level_warning;           /* fallback: why the level was not reached */
   guint page;
   double rect[4];                /* x, y (from the top), width, height in points */
   guint has_rect : 1;
@@ -399,6 +402,22 @@ render_stamp (GBytes  *pdf,
   return texture;
 }
 
+/* The stamp image and QR text from the preferences (teken-sign-options.h). */
+static gboolean
+apply_stamp_defaults (TekenSignDialog  *self,
+                      TekenSigner      *signer,
+                      TekenAppearance  *appearance,
+                      GError          **error)
+{
+  g_autofree char *file = g_file_get_basename (self->input);
+
+  return teken_sign_options_apply_stamp (self->settings, signer, appearance,
+                                         teken_identity_get_label (self->identity), file,
+                                         gtk_editable_get_text (GTK_EDITABLE (self->reason_row)),
+                                         gtk_editable_get_text (GTK_EDITABLE (self->location_row)),
+                                         error);
+}
+
 static void
 update_preview (TekenSignDialog *self)
 {
@@ -425,6 +444,11 @@ update_preview (TekenSignDialog *self)
   teken_appearance_set_reason (appearance, gtk_editable_get_text (GTK_EDITABLE (self->reason_row)));
   teken_appearance_set_location (appearance, gtk_editable_get_text (GTK_EDITABLE (self->location_row)));
   teken_appearance_set_demo (appearance, teken_demo_identity_is_demo (self->identity));
+  if (!apply_stamp_defaults (self, NULL, appearance, &error))
+    {
+      g_debug ("stamp defaults: %s", error->message);
+      g_clear_error (&error);
+    }
   pdf = build_stamp_pdf (appearance, width, height, &error);
   if (pdf != NULL)
     self->preview_texture = render_stamp (pdf, width, height, &error);
@@ -486,6 +510,8 @@ progress_cb (double   fraction,
 {
   TekenSignDialog *self = user_data;
 
+  if (self->progress_bar == NULL)  /* closed meanwhile */
+    return;
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
 }
 
@@ -514,7 +540,8 @@ sign_cb (GObject      *object,
   if (self->identity_list == NULL)  /* closed meanwhile */
     return;
 
-  if (!teken_signer_sign_file_finish (TEKEN_SIGNER (object), result, &error))
+  g_clear_pointer (&self->level_warning, g_free);
+  if (!teken_sign_options_sign_finish (result, &self->reached, &self->level_warning, &error))
     {
       finish_busy (self);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -573,8 +600,9 @@ open_key_cb (GObject      *object,
   self->output = teken_sign_dialog_get_output_for (self->input);
   out_path = g_file_get_path (self->output);
   gtk_label_set_text (self->progress_label, _("Signing…"));
-  teken_signer_sign_file_async (self->signer, in_path, out_path, self->cancellable,
-                                progress_cb, self, sign_cb, g_object_ref (self));
+  teken_sign_options_sign_async (self->signer, in_path, out_path,
+                                 g_settings_get_boolean (self->settings, "timestamp-fallback"),
+                                 self->cancellable, progress_cb, self, sign_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -611,6 +639,9 @@ configure_signer (TekenSignDialog *self,
     }
   else
     teken_signer_set_invisible (self->signer);
+  if ((selected_field (self) != NULL || gtk_switch_get_active (self->visible_switch)) &&
+      FALSE && !apply_stamp_defaults (self, self->signer, NULL, error))
+    return FALSE;
   return teken_signer_check_input (self->signer, in_path, out_path, error);
 }
 
@@ -817,6 +848,7 @@ teken_sign_dialog_finalize (GObject *object)
   g_clear_object (&self->preview_texture);
   g_clear_pointer (&self->secret, teken_secret_free);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_free (self->level_warning);
   g_free (self->message);
   G_OBJECT_CLASS (teken_sign_dialog_parent_class)->finalize (object);
 }
@@ -1040,4 +1072,16 @@ teken_sign_dialog_get_rect (TekenSignDialog *self,
   *width = self->rect[2];
   *height = self->rect[3];
   return self->has_rect;
+}
+
+TekenPadesLevel
+teken_sign_dialog_get_reached_level (TekenSignDialog *self)
+{
+  return self->reached;
+}
+
+const char *
+teken_sign_dialog_get_level_warning (TekenSignDialog *self)
+{
+  return self->level_warning;
 }

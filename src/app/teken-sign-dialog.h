@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "teken-identity-store.h"
+#include "teken-ltv-settings.h"
 
 G_BEGIN_DECLS
 
@@ -79,5 +80,9 @@ gboolean         teken_sign_dialog_get_asks_secret   (TekenSignDialog    *self);
 const char      *teken_sign_dialog_get_secret_prompt (TekenSignDialog    *self);
 /* The stamp preview as rendered (a texture of the stamp PDF), or NULL. transfer none. */
 GdkTexture      *teken_sign_dialog_get_preview       (TekenSignDialog    *self);
+/* During "signed": the PAdES level the file reached (the preferences' level, or lower with
+ * fallback) and, when lower, why (translated; NULL otherwise). */
+TekenPadesLevel  teken_sign_dialog_get_reached_level (TekenSignDialog    *self);
+const char      *teken_sign_dialog_get_level_warning (TekenSignDialog    *self);
 
 G_END_DECLS

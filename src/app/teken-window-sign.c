@@ -268,11 +268,13 @@ signed_cb (TekenSignDialog *dialog,
            TekenWindow     *self)
 {
   g_autofree char *name = g_file_get_basename (output);
-  /* translators: %s is the file name of the signed copy */
-  g_autofree char *message = g_strdup_printf (_("Signed and saved as “%s”"), name);
+  const char *level = teken_pades_level_to_string (teken_sign_dialog_get_reached_level (dialog));
+  const char *warning = teken_sign_dialog_get_level_warning (dialog);
+  /* translators: the first %s is the file name of the signed copy, the second a PAdES level such as B-T */
+  g_autofree char *message = g_strdup_printf (_("Signed at level %2$s and saved as “%1$s”"), name, level);
 
   teken_window_open (self, output);
-  _teken_window_toast (self, message);
+  _teken_window_toast (self, warning ? warning : message);
 }
 
 static void
@@ -433,29 +435,136 @@ sign_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The helpdesk path: demo identity, the sample letter in Documents, then the sign dialog. */
+/* The helpdesk path: demo identity, the sample letter in Documents, then the sign dialog.
+ * Key generation and the keyring run off the main thread; the welcome page's button shows a
+ * spinner meanwhile. */
+#define DEMO_BUSY_KEY "teken-demo-busy"
+
+/* The welcome page's button for win.demo (not a bound template child of the window). */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+teken_window_get_demo_button (TekenWindow *self)
+{
+  return find_action_button (GTK_WIDGET (self), "win.demo");
+}
+
+static void
+demo_set_busy (TekenWindow *self,
+               gboolean     busy)
+{
+  GtkWidget *button = teken_window_get_demo_button (self);
+
+  g_object_set_data (G_OBJECT (self), DEMO_BUSY_KEY, GINT_TO_POINTER (busy));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.demo", !busy);
+  if (button == NULL)
+    return;
+  if (busy)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *spinner = gtk_spinner_new ();
+
+      g_object_set_data_full (G_OBJECT (button), "teken-label",
+                              g_strdup (gtk_button_get_label (GTK_BUTTON (button))), g_free);
+      gtk_spinner_start (GTK_SPINNER (spinner));
+      gtk_box_append (GTK_BOX (box), spinner);
+      gtk_box_append (GTK_BOX (box), gtk_label_new (_("Creating the demo certificate…")));
+      gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+      gtk_button_set_child (GTK_BUTTON (button), box);
+    }
+  else if (g_object_get_data (G_OBJECT (button), "teken-label") != NULL)
+    {
+      gtk_button_set_label (GTK_BUTTON (button), g_object_get_data (G_OBJECT (button), "teken-label"));
+      gtk_button_set_use_underline (GTK_BUTTON (button), TRUE);
+    }
+}
+
+static void
+demo_failed (TekenWindow *self,
+             GError      *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The Demo Certificate Could Not Be Created"),
+                                              error->message);
+
+  demo_set_busy (self, FALSE);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+demo_created_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TekenWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenIdentity) identity = teken_demo_create_identity_finish (TEKEN_IDENTITY_STORE (object), result, &error);
+  g_autofree char *letter = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (self->view == NULL)  /* closed meanwhile */
+    return;
+  if (identity == NULL || (letter = teken_demo_copy_sample_letter (NULL, &error)) == NULL)
+    {
+      demo_failed (self, error);
+      return;
+    }
+  demo_set_busy (self, FALSE);
+  file = g_file_new_for_path (letter);
+  teken_window_open (self, file);
+  _teken_window_toast (self, _("Demo certificate ready: open “Sign” to sign the sample letter"));
+}
+
+static void
+demo_refreshed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TekenWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!teken_identity_store_refresh_finish (TEKEN_IDENTITY_STORE (object), result, &error))
+    {
+      demo_failed (self, error);
+      return;
+    }
+  teken_demo_create_identity_async (TEKEN_IDENTITY_STORE (object), NULL, demo_created_cb, g_object_ref (self));
+}
+
 static void
 demo_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   TekenWindow *self = TEKEN_WINDOW (widget);
-  TekenIdentityStore *store = teken_window_get_identity_store (self);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TekenIdentity) identity = NULL;
-  g_autofree char *letter = NULL;
-  g_autoptr(GFile) file = NULL;
 
-  if (!teken_identity_store_refresh_sync (store, NULL, &error) ||
-      (identity = teken_demo_create_identity (store, NULL, &error)) == NULL ||
-      (letter = teken_demo_copy_sample_letter (NULL, &error)) == NULL)
-    {
-      _teken_window_toast (self, error->message);
-      return;
-    }
-  file = g_file_new_for_path (letter);
-  teken_window_open (self, file);
-  _teken_window_toast (self, _("Demo certificate ready: open “Sign” to sign the sample letter"));
+  if (g_object_get_data (G_OBJECT (self), DEMO_BUSY_KEY) != NULL)
+    return;
+  demo_set_busy (self, TRUE);
+  teken_identity_store_refresh_async (teken_window_get_identity_store (self), NULL,
+                                      demo_refreshed_cb, g_object_ref (self));
+}
+
+/* TRUE while the demo identity is being created (tests wait on the main loop for this). */
+gboolean
+teken_window_get_demo_busy (TekenWindow *self)
+{
+  return g_object_get_data (G_OBJECT (self), DEMO_BUSY_KEY) != NULL;
 }
 
 static void

@@ -41,5 +41,9 @@ void                teken_window_check_expiry       (TekenWindow    *self);
 const char         *teken_window_get_expiry_text    (TekenWindow    *self);
 /* The renewal dialog the bar's button opens (shows the RA contact); transfer none, or NULL. */
 AdwMessageDialog   *teken_window_show_renewal       (TekenWindow    *self);
+/* TRUE while win.demo is creating the demo identity (off the main thread). */
+gboolean            teken_window_get_demo_busy      (TekenWindow    *self);
+/* The welcome page's "Try With a Demo Certificate" button (shows a spinner while busy); transfer none. */
+GtkWidget          *teken_window_get_demo_button    (TekenWindow    *self);
 
 G_END_DECLS

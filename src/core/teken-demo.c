@@ -274,6 +274,115 @@ teken_demo_create_identity (TekenIdentityStore  *store,
                                                cancellable, error);
 }
 
+/* The asynchronous variant: key generation in a worker thread, then the store's own
+ * import_p12_async (which adds the identity to the model in the caller's thread). */
+typedef struct
+{
+  GBytes *p12;
+  TekenSecret *passphrase;
+} DemoBuild;
+
+static void
+demo_build_free (DemoBuild *build)
+{
+  g_clear_pointer (&build->p12, g_bytes_unref);
+  g_clear_pointer (&build->passphrase, teken_secret_free);
+  g_free (build);
+}
+
+static void
+demo_build_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  DemoBuild *build = task_data;
+  GError *error = NULL;
+
+  build->passphrase = random_passphrase ();
+  if (build->passphrase == NULL)
+    {
+      set_openssl_error (&error, "random");
+      g_task_return_error (task, error);
+      return;
+    }
+  build->p12 = build_demo_p12 (build->passphrase, &error);
+  if (build->p12 == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+demo_import_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  TekenIdentity *identity = teken_identity_store_import_p12_finish (TEKEN_IDENTITY_STORE (object), result, &error);
+
+  if (identity == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, identity, g_object_unref);
+}
+
+static void
+demo_built_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DemoBuild *build = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  teken_identity_store_import_p12_async (g_task_get_source_object (task), build->p12, build->passphrase,
+                                         TEKEN_IMPORT_FLAGS_REMEMBER_PASSPHRASE,
+                                         g_task_get_cancellable (task), demo_import_cb,
+                                         g_object_ref (task));
+}
+
+void
+teken_demo_create_identity_async (TekenIdentityStore  *store,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) build_task = NULL;
+  TekenIdentity *existing;
+
+  g_return_if_fail (TEKEN_IS_IDENTITY_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, teken_demo_create_identity_async);
+  existing = teken_demo_find_identity (store);
+  if (existing != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (existing), g_object_unref);
+      return;
+    }
+  build_task = g_task_new (NULL, cancellable, demo_built_cb, g_object_ref (task));
+  g_task_set_task_data (build_task, g_new0 (DemoBuild, 1), (GDestroyNotify) demo_build_free);
+  g_task_run_in_thread (build_task, demo_build_thread);
+}
+
+TekenIdentity *
+teken_demo_create_identity_finish (TekenIdentityStore  *store,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 GBytes *
 teken_demo_get_sample_letter (GError **error)
 {

@@ -38,6 +38,16 @@ TekenIdentity *teken_demo_create_identity     (TekenIdentityStore  *store,
                                                GCancellable        *cancellable,
                                                GError             **error);
 
+/* The same without blocking: the keys are made in a worker thread, the identity is added to
+ * the store's model in the caller's thread (for the app). */
+void           teken_demo_create_identity_async  (TekenIdentityStore  *store,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+TekenIdentity *teken_demo_create_identity_finish (TekenIdentityStore  *store,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 /* The demo CA certificate of a demo identity (transfer none), for "trust on this computer". */
 X509          *teken_demo_identity_get_ca     (TekenIdentity       *identity);
 

@@ -20,6 +20,7 @@
 #include "teken-reports.h"
 #include "teken-reports-window.h"
 #include "teken-test-utils.h"
+#include "teken-window.h"
 
 static TekenApplication *app;
 static char *home;
@@ -213,6 +214,12 @@ static gboolean
 not_sending (gpointer data)
 {
   return teken_reports_window_get_n_sending (data) == 0;
+}
+
+static gboolean
+viewer_idle (gpointer data)
+{
+  return !teken_window_get_busy (data);
 }
 
 static void
@@ -456,6 +463,22 @@ test_send_delivered (void)
   g_assert_nonnull (strstr (text, expected));
   g_assert_nonnull (strstr (text, "Report delivered: ticket 100001"));   /* the toast */
   save_screenshot (GTK_WIDGET (window), "reports-sent.png");
+
+  /* "Open the letter" shows it in a Teken window. */
+  {
+    g_autofree char *letter = teken_outbox_entry_get_letter_path (entry);
+    g_autofree char *shown_path = NULL;
+    TekenWindow *viewer;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "reports.open-letter", "s", teken_outbox_entry_get_id (entry));
+    pump (100);
+    viewer = find_toplevel (TEKEN_TYPE_WINDOW);
+    g_assert_nonnull (viewer);
+    g_assert_nonnull (teken_window_get_file (viewer));
+    shown_path = g_file_get_path (teken_window_get_file (viewer));
+    g_assert_cmpstr (shown_path, ==, letter);
+    g_assert_true (wait_until (viewer_idle, viewer, 60));
+  }
   close_all ();
   helpdesk_stop (&h);
 }
@@ -763,6 +786,12 @@ main (int    argc,
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   /* Only the keyring (here: none) is listed: no p11-kit modules of the machine. */
   teken_identity_store_set_use_registered_modules (teken_reports_get_identity_store (GTK_APPLICATION (app)), FALSE);
+  /* Open the (file-backed) keyring once here, before any worker thread uses it. */
+  {
+    g_autoptr(TekenSecret) none = teken_ra_config_lookup_secret (TEKEN_DELIVERY_CHANNEL_OSTICKET, "http://127.0.0.1:1/",
+                                                                 NULL, NULL);
+    teken_identity_store_refresh_sync (teken_reports_get_identity_store (GTK_APPLICATION (app)), NULL, NULL);
+  }
 
   g_test_add_func ("/app/reports/empty", test_menu_and_empty);
   g_test_add_func ("/app/reports/validation", test_validation);

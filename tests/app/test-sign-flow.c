@@ -5,7 +5,10 @@
  * The sign flow of the app under Xvfb, driven through actions (win.sign, sign-dialog.sign,
  * sign-dialog.cancel, win.demo) with gnome-keyring and a softhsm2 token set up by
  * tests/identity/run-session.sh: keyring identity invisible and visible, token with a wrong
- * then the right PIN, cancel, unusable certificates, and the demo identity end to end.
+ * then the right PIN, cancel, unusable certificates, and the demo identity end to end (created
+ * asynchronously). Preferences: signature level B-T against the loopback TSA of tests/ltv
+ * (ltv-peers.c), TSA down (no output; with fallback: B-B and a warning), stamp defaults (image
+ * and QR template, checked in the signed widget's appearance stream).
  * Screenshots go to <builddir>/tests/app/screenshots/ (copied to docs/screenshots/ by hand).
  */
 #include "config.h"
@@ -15,12 +18,18 @@
 #include <math.h>
 #include <string.h>
 
+#include <cairo.h>
+#include <qrencode.h>
+
+#include "../ltv/ltv-peers.h"
 #include "teken-application.h"
 #include "teken-cert-manager.h"
 #include "teken-cert-info.h"
 #include "teken-core.h"
 #include "teken-demo.h"
 #include "teken-document-result.h"
+#include "teken-ltv-settings.h"
+#include "teken-pdf-document.h"
 #include "teken-preferences.h"
 #include "teken-sign-dialog.h"
 #include "teken-signature-result.h"
@@ -548,9 +557,22 @@ test_demo_end_to_end (void)
   g_assert_true (wait_until (window_idle, window, 30));
   save_screenshot (GTK_WIDGET (window), "demo-01-welcome.png");
 
-  /* the welcome page's "Try With a Demo Certificate" */
+  /* the welcome page's "Try With a Demo Certificate": the keys are made off the main thread,
+   * so the action returns at once with a spinner on the button, and the main loop runs on */
+  g_assert_null (teken_demo_find_identity (teken_window_get_identity_store (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.demo", NULL));
+  g_assert_true (teken_window_get_demo_busy (window));
+  g_assert_null (teken_demo_find_identity (teken_window_get_identity_store (window)));
+  {
+    GtkWidget *button = teken_window_get_demo_button (window);
+    GtkWidget *box = gtk_button_get_child (GTK_BUTTON (button));
+
+    g_assert_true (GTK_IS_BOX (box));
+    g_assert_true (GTK_IS_SPINNER (gtk_widget_get_first_child (box)));
+    g_assert_false (gtk_widget_is_sensitive (button));
+  }
   g_assert_true (wait_until (window_has_document, window, 60));
+  g_assert_false (teken_window_get_demo_busy (window));
   file = teken_window_get_file (window);
   letter = g_file_get_path (file);
   documents = g_path_get_dirname (letter);
@@ -1070,6 +1092,404 @@ test_batch (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- Preferences: signature level (teken.conf, as teken-cli reads it) and stamp defaults ---- */
+
+static TekenPreferences *
+open_preferences (TekenWindow *window)
+{
+  GListModel *toplevels;
+  TekenPreferences *prefs = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && prefs == NULL; i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (TEKEN_IS_PREFERENCES (w))
+        prefs = TEKEN_PREFERENCES (w);
+    }
+  g_assert_nonnull (prefs);
+  teken_preferences_show_signing (prefs);
+  pump (50);
+  return prefs;
+}
+
+static gpointer
+prefs_child (TekenPreferences *prefs,
+             const char       *id)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (prefs), TEKEN_TYPE_PREFERENCES, id);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+/* Sets level, TSA address and fallback through the preferences' own widgets. */
+static void
+set_level_in_preferences (TekenPreferences *prefs,
+                          TekenPadesLevel   level,
+                          const char       *url,
+                          gboolean          fallback)
+{
+  AdwEntryRow *tsa_row = prefs_child (prefs, "tsa_row");
+  g_autoptr(TekenLtvSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (tsa_row), url ? url : "");
+  g_signal_emit_by_name (tsa_row, "apply");
+  adw_combo_row_set_selected (prefs_child (prefs, "level_row"), level);
+  gtk_switch_set_active (prefs_child (prefs, "fallback_switch"), fallback);
+  pump (20);
+
+  /* stored where teken-cli reads them */
+  settings = teken_ltv_settings_load (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (settings->level, ==, level);
+  g_assert_cmpstr (settings->tsa_url, ==, url && *url ? url : NULL);
+}
+
+typedef struct
+{
+  gboolean signed_;
+  TekenPadesLevel reached;
+  char *warning;
+} SignedRecord;
+
+static void
+record_signed_cb (TekenSignDialog *dialog,
+                  GFile           *output,
+                  SignedRecord    *record)
+{
+  record->signed_ = TRUE;
+  record->reached = teken_sign_dialog_get_reached_level (dialog);
+  g_free (record->warning);
+  record->warning = g_strdup (teken_sign_dialog_get_level_warning (dialog));
+}
+
+static char *
+read_passphrase (void)
+{
+  g_autofree char *pass_path = teken_test_pki_path ("passphrase.txt");
+  g_autoptr(GError) error = NULL;
+  char *passphrase = NULL;
+
+  g_assert_true (g_file_get_contents (pass_path, &passphrase, NULL, &error));
+  return g_strchomp (passphrase);
+}
+
+static void
+reset_signing_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *conf = teken_ltv_settings_get_path ();
+
+  g_settings_reset (settings, "stamp-image");
+  g_settings_reset (settings, "stamp-qr-template");
+  g_settings_reset (settings, "timestamp-fallback");
+  g_unlink (conf);
+}
+
+static void
+test_prefs_level_bt (void)
+{
+  g_autofree char *letter = copy_letter ("level-bt");
+  g_autofree char *expected = g_strdup_printf ("%s/level-bt/surat-signed.pdf", work_dir);
+  g_autofree char *passphrase = read_passphrase ();
+  LtvPeers *peers = ltv_peers_start ();
+  g_autofree char *url = ltv_peers_url (peers, "/tsa");
+  TekenWindow *window = open_window (letter);
+  TekenPreferences *prefs = open_preferences (window);
+  g_autoptr(TekenSignatureResult) sig = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_path = teken_ltv_settings_get_path ();
+  SignedRecord record = { 0 };
+  TekenSignDialog *dialog;
+
+  set_level_in_preferences (prefs, TEKEN_PADES_LEVEL_B_T, url, FALSE);
+  g_assert_true (g_file_get_contents (conf_path, &conf, NULL, NULL));
+  g_assert_nonnull (strstr (conf, "level=B-T"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  dialog = open_sign_dialog (window);
+  g_signal_connect (dialog, "signed", G_CALLBACK (record_signed_cb), &record);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  teken_sign_dialog_set_visible_stamp (dialog, FALSE);
+  teken_sign_dialog_set_secret (dialog, passphrase);
+  sign_and_wait_for_window (window, dialog, expected);
+
+  g_assert_true (record.signed_);
+  g_assert_cmpint (record.reached, ==, TEKEN_PADES_LEVEL_B_T);
+  g_assert_null (record.warning);
+  g_assert_cmpuint (ltv_peers_count (peers, "/tsa"), ==, 1);
+  /* the app's verifier sees the signature time stamp of the test TSA */
+  g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
+  sig = last_signature (window);
+  g_assert_true (teken_signature_result_has_timestamp (sig));
+  g_assert_cmpint (teken_signature_result_get_time_source (sig), ==, TEKEN_TIME_SOURCE_TIMESTAMP);
+  g_test_message ("time stamp by %s", teken_signature_result_get_timestamp_authority (sig));
+  g_assert_nonnull (strstr (teken_signature_result_get_timestamp_authority (sig), "TSA"));
+  assert_pdfsig_valid_trusted (expected);
+  save_screenshot (GTK_WIDGET (window), "prefs-03-signed-level-bt.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_free (record.warning);
+  reset_signing_preferences ();
+  ltv_peers_stop (peers);
+}
+
+static void
+test_prefs_tsa_down (void)
+{
+  g_autofree char *letter = copy_letter ("tsa-down");
+  g_autofree char *dir = g_path_get_dirname (letter);
+  g_autofree char *expected = g_strdup_printf ("%s/tsa-down/surat-signed.pdf", work_dir);
+  g_autofree char *passphrase = read_passphrase ();
+  g_autofree char *refused = ltv_peers_refused_url ();
+  TekenWindow *window = open_window (letter);
+  TekenPreferences *prefs = open_preferences (window);
+  g_autoptr(GPtrArray) listing = NULL;
+  g_autoptr(TekenSignatureResult) sig = NULL;
+  SignedRecord record = { 0 };
+  TekenSignDialog *dialog;
+
+  set_level_in_preferences (prefs, TEKEN_PADES_LEVEL_B_T, refused, FALSE);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  dialog = open_sign_dialog (window);
+  g_signal_connect (dialog, "signed", G_CALLBACK (record_signed_cb), &record);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  teken_sign_dialog_set_visible_stamp (dialog, FALSE);
+  teken_sign_dialog_set_secret (dialog, passphrase);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
+  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_test_message ("TSA down: %s", teken_sign_dialog_get_message (dialog));
+  g_assert_false (record.signed_);
+  g_assert_nonnull (strstr (teken_sign_dialog_get_message (dialog), "refused the connection"));
+  save_screenshot (GTK_WIDGET (dialog), "prefs-04-tsa-down.png");
+  /* no output and no temporary leftovers: only the letter */
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  listing = teken_test_list_dir (dir);
+  g_assert_cmpuint (listing->len, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* with fallback enabled the B-B signature is kept, and the dialog says which level */
+  prefs = open_preferences (window);
+  set_level_in_preferences (prefs, TEKEN_PADES_LEVEL_B_T, refused, TRUE);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  dialog = open_sign_dialog (window);
+  g_signal_connect (dialog, "signed", G_CALLBACK (record_signed_cb), &record);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  teken_sign_dialog_set_visible_stamp (dialog, FALSE);
+  teken_sign_dialog_set_secret (dialog, passphrase);
+  sign_and_wait_for_window (window, dialog, expected);
+  g_assert_true (record.signed_);
+  g_assert_cmpint (record.reached, ==, TEKEN_PADES_LEVEL_B_B);
+  g_test_message ("fallback: %s", record.warning);
+  g_assert_nonnull (record.warning);
+  g_assert_nonnull (strstr (record.warning, "B-T"));
+  sig = last_signature (window);
+  g_assert_false (teken_signature_result_has_timestamp (sig));
+  assert_pdfsig_valid_trusted (expected);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_free (record.warning);
+  reset_signing_preferences ();
+}
+
+static void
+write_png (const char *path)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 60, 60);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 0.8, 0.1, 0.1);
+  cairo_arc (cr, 30, 30, 26, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+}
+
+/* The runs of dark modules exactly as the appearance draws a QR code for text. */
+static char *
+expected_qr_runs (const char *text)
+{
+  QRcode *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (qr);
+  for (int row = 0; row < qr->width; row++)
+    for (int col = 0; col < qr->width;)
+      {
+        int run = 0;
+
+        while (col + run < qr->width && (qr->data[row * qr->width + col + run] & 1))
+          run++;
+        if (run > 0)
+          g_string_append_printf (out, "%d %d %d 1 re\n", col, qr->width - 1 - row, run);
+        col += MAX (run, 1);
+      }
+  QRcode_free (qr);
+  return g_string_free (out, FALSE);
+}
+
+/* Appends the decoded content of a form XObject and of the forms it uses; counts images. */
+static void
+collect_appearance (TekenPdfDocument *doc,
+                    TekenPdfObject   *form,
+                    GString          *content,
+                    guint            *n_images,
+                    guint             depth)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(TekenPdfObject) resources = NULL;
+  g_autoptr(TekenPdfObject) xobjects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (depth, <, 5);
+  if (teken_pdf_object_is_name (teken_pdf_dict_get (form, "Subtype"), "Image"))
+    {
+      (*n_images)++;
+      return;
+    }
+  data = teken_pdf_stream_decode (form, 16 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  g_string_append_len (content, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  resources = teken_pdf_document_lookup (doc, form, "Resources", NULL);
+  xobjects = resources ? teken_pdf_document_lookup (doc, resources, "XObject", NULL) : NULL;
+  for (guint i = 0; xobjects != NULL && i < teken_pdf_dict_get_size (xobjects); i++)
+    {
+      g_autoptr(TekenPdfObject) x = teken_pdf_document_resolve (doc, teken_pdf_dict_get_value (xobjects, i), NULL);
+
+      if (x != NULL)
+        collect_appearance (doc, x, content, n_images, depth + 1);
+    }
+}
+
+/* The normal appearance of the document's (only) signed signature field, decoded. */
+static char *
+signed_appearance (const char *path,
+                   guint      *n_images)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenPdfDocument) doc = teken_pdf_document_new_for_path (path, &error);
+  g_autoptr(TekenPdfObject) catalog = NULL;
+  g_autoptr(TekenPdfObject) acroform = NULL;
+  g_autoptr(TekenPdfObject) fields = NULL;
+  GString *content = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  catalog = teken_pdf_document_get_catalog (doc, NULL, &error);
+  acroform = teken_pdf_document_lookup (doc, catalog, "AcroForm", &error);
+  fields = teken_pdf_document_lookup (doc, acroform, "Fields", &error);
+  g_assert_nonnull (fields);
+  *n_images = 0;
+  for (guint i = 0; i < teken_pdf_array_get_length (fields); i++)
+    {
+      g_autoptr(TekenPdfObject) f = teken_pdf_document_resolve (doc, teken_pdf_array_get (fields, i), NULL);
+      g_autoptr(TekenPdfObject) v = f ? teken_pdf_document_lookup (doc, f, "V", NULL) : NULL;
+      g_autoptr(TekenPdfObject) ap = NULL;
+      g_autoptr(TekenPdfObject) n = NULL;
+
+      if (v == NULL)
+        continue;
+      ap = teken_pdf_document_lookup (doc, f, "AP", NULL);
+      g_assert_nonnull (ap);
+      n = teken_pdf_document_lookup (doc, ap, "N", NULL);
+      g_assert_nonnull (n);
+      collect_appearance (doc, n, content, n_images, 0);
+    }
+  return g_string_free (content, FALSE);
+}
+
+static void
+test_prefs_stamp_defaults (void)
+{
+  g_autofree char *letter = copy_letter ("stamp-defaults");
+  g_autofree char *expected = g_strdup_printf ("%s/stamp-defaults/surat-signed.pdf", work_dir);
+  g_autofree char *png = g_build_filename (work_dir, "cap-dinas.png", NULL);
+  g_autofree char *passphrase = read_passphrase ();
+  g_autoptr(GFile) png_file = NULL;
+  g_autoptr(GFile) not_png = g_file_new_for_path (letter);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (today, "%Y-%m-%d");
+  g_autofree char *stored = NULL;
+  g_autofree char *qr_text = NULL;
+  g_autofree char *runs = NULL;
+  g_autofree char *no_qr_runs = NULL;
+  g_autofree char *content = NULL;
+  LtvPeers *peers = ltv_peers_start ();
+  g_autofree char *url = ltv_peers_url (peers, "/tsa");
+  TekenWindow *window = open_window (letter);
+  TekenPreferences *prefs = open_preferences (window);
+  g_autoptr(TekenSignatureResult) sig = NULL;
+  TekenSignDialog *dialog;
+  AdwEntryRow *qr_row;
+  guint n_images = 0;
+
+  write_png (png);
+  png_file = g_file_new_for_path (png);
+  /* a file that is not a PNG is refused and changes nothing */
+  g_assert_false (teken_preferences_set_stamp_image (prefs, not_png, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  stored = g_settings_get_string (settings, "stamp-image");
+  g_assert_cmpstr (stored, ==, "");
+  g_clear_pointer (&stored, g_free);
+  g_assert_true (teken_preferences_set_stamp_image (prefs, png_file, &error));
+  g_assert_no_error (error);
+  stored = g_settings_get_string (settings, "stamp-image");
+  g_assert_cmpstr (stored, ==, png);
+  g_assert_true (gtk_widget_get_visible (prefs_child (prefs, "image_picture")));
+
+  qr_row = prefs_child (prefs, "qr_row");
+  gtk_editable_set_text (GTK_EDITABLE (qr_row), "{name} | {date} | {file} | {reason}");
+  g_signal_emit_by_name (qr_row, "apply");
+  g_clear_pointer (&stored, g_free);
+  stored = g_settings_get_string (settings, "stamp-qr-template");
+  g_assert_cmpstr (stored, ==, "{name} | {date} | {file} | {reason}");
+  set_level_in_preferences (prefs, TEKEN_PADES_LEVEL_B_T, url, FALSE);
+  pump (200);
+  save_screenshot (GTK_WIDGET (prefs), "prefs-02-level-and-stamp.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* sign visibly: the preview and the signature carry the image and the expanded QR text */
+  dialog = open_sign_dialog (window);
+  g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
+  teken_sign_dialog_set_visible_stamp (dialog, TRUE);
+  teken_sign_dialog_set_reason (dialog, "Persetujuan");
+  teken_sign_dialog_set_location (dialog, "Kabupaten Contoh");
+  teken_sign_dialog_set_rect (dialog, 0, 300, 620, 240, 90);
+  g_assert_nonnull (teken_sign_dialog_get_preview (dialog));
+  qr_text = g_strdup_printf ("%s | %s | surat.pdf | Persetujuan",
+                             teken_identity_get_label (teken_sign_dialog_get_identity (dialog)), day);
+  g_test_message ("QR text: %s", qr_text);
+  teken_sign_dialog_set_secret (dialog, passphrase);
+  save_screenshot (GTK_WIDGET (dialog), "prefs-05-sign-dialog-stamp-defaults.png");
+  sign_and_wait_for_window (window, dialog, expected);
+
+  content = signed_appearance (expected, &n_images);
+  g_assert_cmpuint (n_images, >=, 1);
+  g_assert_nonnull (strstr (content, " Do"));
+  runs = expected_qr_runs (qr_text);
+  g_assert_nonnull (strstr (content, runs));
+  /* and not merely any QR code: the one for another text is not there */
+  no_qr_runs = expected_qr_runs ("{name} | {date} | {file} | {reason}");
+  g_assert_null (strstr (content, no_qr_runs));
+  sig = last_signature (window);
+  g_assert_true (teken_signature_result_has_timestamp (sig));
+  g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
+  assert_pdfsig_valid_trusted (expected);
+  save_screenshot (GTK_WIDGET (window), "prefs-06-signed-stamp-defaults.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  reset_signing_preferences ();
+  ltv_peers_stop (peers);
+}
+
 static void
 prepare_fixtures (void)
 {
@@ -1165,6 +1585,9 @@ main (int    argc,
   g_test_add_func ("/app/certs/manager", test_cert_manager);
   g_test_add_func ("/app/certs/expiry-reminder", test_expiry_reminder);
   g_test_add_func ("/app/certs/preferences", test_preferences);
+  g_test_add_func ("/app/prefs/level-bt-local-tsa", test_prefs_level_bt);
+  g_test_add_func ("/app/prefs/tsa-down", test_prefs_tsa_down);
+  g_test_add_func ("/app/prefs/stamp-defaults", test_prefs_stamp_defaults);
   g_test_add_func ("/app/sign/demo-end-to-end", test_demo_end_to_end);
 
   ret = g_test_run ();
