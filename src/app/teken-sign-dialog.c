@@ -640,7 +640,7 @@ configure_signer (TekenSignDialog *self,
   else
     teken_signer_set_invisible (self->signer);
   if ((selected_field (self) != NULL || gtk_switch_get_active (self->visible_switch)) &&
-      FALSE && !apply_stamp_defaults (self, self->signer, NULL, error))
+      !apply_stamp_defaults (self, self->signer, NULL, error))
     return FALSE;
   return teken_signer_check_input (self->signer, in_path, out_path, error);
 }

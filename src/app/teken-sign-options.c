@@ -79,13 +79,6 @@ teken_sign_options_apply_stamp (GSettings        *settings,
   return TRUE;
 }
 
-char *
-teken_sign_options_describe_level (TekenPadesLevel level)
-{
-  /* translators: %s is a PAdES level such as B-T */
-  return g_strdup_printf (_("Signature level %s"), teken_pades_level_to_string (level));
-}
-
 /* Issuers for gathering validation data: Teken's trust store (as teken-cli does). */
 static void
 set_pool (TekenLtv *ltv)
@@ -132,6 +125,18 @@ make_ltv (TekenLtvSettings  *settings,
   return g_steal_pointer (&ltv);
 }
 
+/* Says that the level, not the signature, failed (the reason follows); FALSE. */
+static gboolean
+level_failed (TekenPadesLevel   level,
+              GError          **error)
+{
+  if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* translators: %s is a PAdES level such as B-T; the reason follows */
+    g_prefix_error (error, _("Nothing was saved: signature level %s could not be reached. "),
+                    teken_pades_level_to_string (level));
+  return FALSE;
+}
+
 gboolean
 teken_sign_options_sign_sync (TekenSigner             *signer,
                               const char              *input,
@@ -165,7 +170,7 @@ teken_sign_options_sign_sync (TekenSigner             *signer,
   /* A missing or unreadable TSA setting fails before anything is signed. */
   ltv = make_ltv (settings, cancellable, error);
   if (ltv == NULL)
-    return FALSE;
+    return level_failed (settings->level, error);
   dir = g_path_get_dirname (output);
   tmp_dir = g_build_filename (dir, ".teken-sign-XXXXXX", NULL);
   if (g_mkdtemp (tmp_dir) == NULL)
@@ -178,8 +183,13 @@ teken_sign_options_sign_sync (TekenSigner             *signer,
       return FALSE;
     }
   tmp = g_build_filename (tmp_dir, "b-b.pdf", NULL);
-  ok = teken_signer_sign_file (signer, input, tmp, cancellable, progress, progress_data, error) &&
-       teken_ltv_raise (ltv, tmp, output, settings->level, fallback, &got, &step_error, cancellable, error);
+  ok = teken_signer_sign_file (signer, input, tmp, cancellable, progress, progress_data, error);
+  if (ok)
+    {
+      ok = teken_ltv_raise (ltv, tmp, output, settings->level, fallback, &got, &step_error, cancellable, error);
+      if (!ok)
+        level_failed (settings->level, error);
+    }
   g_unlink (tmp);
   g_rmdir (tmp_dir);
   if (!ok)

@@ -70,7 +70,4 @@ gboolean  teken_sign_options_sign_sync   (TekenSigner             *signer,
                                           TekenSignerProgressFunc  progress,
                                           gpointer                 progress_data,
                                           GError                 **error);
-/* "Signed at level B-T" etc. (translated), for toasts and verdicts. */
-char     *teken_sign_options_describe_level (TekenPadesLevel   level);
-
 G_END_DECLS

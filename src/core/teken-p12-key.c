@@ -138,33 +138,18 @@ teken_p12_key_init (TekenP12Key *self)
 {
 }
 
-/* The MAC tells a wrong passphrase apart from a damaged file; an empty passphrase may be
- * encoded as "" or as no password at all. Returns the passphrase form that works. */
+/* PKCS12_parse() verifies the MAC itself (and retries an empty passphrase as "no password");
+ * its MAC failure is what tells a wrong passphrase apart from a damaged file. Checking the MAC
+ * separately first would run the slow key derivation twice. */
 static gboolean
-check_passphrase (PKCS12      *p12,
-                  const char  *passphrase,
-                  const char **working,
-                  GError     **error)
+is_wrong_passphrase (void)
 {
-  if (!PKCS12_mac_present (p12))
-    {
-      *working = passphrase;
-      return TRUE;
-    }
-  if (PKCS12_verify_mac (p12, passphrase, -1))
-    {
-      *working = passphrase;
-      return TRUE;
-    }
-  if (*passphrase == '\0' && PKCS12_verify_mac (p12, NULL, 0))
-    {
-      *working = NULL;
-      return TRUE;
-    }
+  unsigned long code = ERR_peek_last_error ();
+
+  if (ERR_GET_LIB (code) != ERR_LIB_PKCS12 || ERR_GET_REASON (code) != PKCS12_R_MAC_VERIFY_FAILURE)
+    return FALSE;
   ERR_clear_error ();
-  g_set_error_literal (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_BAD_PASSPHRASE,
-                       _("The passphrase is wrong"));
-  return FALSE;
+  return TRUE;
 }
 
 /* Keeps the chain free of the signer itself and of duplicates. */
@@ -198,7 +183,6 @@ teken_p12_key_new_from_bytes (GBytes      *bytes,
   g_autoptr(EVP_PKEY) pkey = NULL;
   g_autoptr(X509) cert = NULL;
   g_autoptr(TekenX509Stack) ca = NULL;
-  const char *working = NULL;
   gsize len;
   const guint8 *data;
 
@@ -217,12 +201,14 @@ teken_p12_key_new_from_bytes (GBytes      *bytes,
                            _("This is not a PKCS#12 (.p12) certificate file"));
       return NULL;
     }
-  if (!check_passphrase (p12, passphrase, &working, error))
-    return NULL;
-  if (!PKCS12_parse (p12, working, &pkey, &cert, &ca))
+  if (!PKCS12_parse (p12, passphrase, &pkey, &cert, &ca))
     {
-      set_openssl_error (error, TEKEN_KEY_ERROR_INVALID_FILE,
-                         _("The PKCS#12 file could not be read"));
+      if (is_wrong_passphrase ())
+        g_set_error_literal (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_BAD_PASSPHRASE,
+                             _("The passphrase is wrong"));
+      else
+        set_openssl_error (error, TEKEN_KEY_ERROR_INVALID_FILE,
+                           _("The PKCS#12 file could not be read"));
       return NULL;
     }
   if (pkey == NULL)
