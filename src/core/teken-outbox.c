@@ -367,6 +367,7 @@ struct _TekenOutbox
   char *dir;
   GListStore *entries;
   GMainContext *context;   /* where signals and model changes happen */
+  GThread *thread;         /* the thread that created the outbox (and owns `context`) */
 };
 
 G_DEFINE_FINAL_TYPE (TekenOutbox, teken_outbox, G_TYPE_OBJECT)
@@ -400,6 +401,7 @@ teken_outbox_init (TekenOutbox *self)
 {
   self->entries = g_list_store_new (TEKEN_TYPE_OUTBOX_ENTRY);
   self->context = g_main_context_ref_thread_default ();
+  self->thread = g_thread_self ();
 }
 
 static gboolean
@@ -573,7 +575,19 @@ publish (TekenOutbox      *self,
 
   n->outbox = g_object_ref (self);
   n->entry = g_object_ref (entry);
-  g_main_context_invoke (self->context, notify_in_context, n);
+  /* Not g_main_context_invoke(): from a worker thread it runs the callback right there whenever it
+   * can acquire the (idle) context, racing the UI thread on the list model. */
+  if (g_thread_self () == self->thread)
+    notify_in_context (n);
+  else
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, notify_in_context, n, NULL);
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
 }
 
 /* ---- adding --------------------------------------------------------------------------------- */

@@ -1266,6 +1266,7 @@ test_prefs_tsa_down (void)
   g_test_message ("TSA down: %s", teken_sign_dialog_get_message (dialog));
   g_assert_false (record.signed_);
   g_assert_nonnull (strstr (teken_sign_dialog_get_message (dialog), "refused the connection"));
+  g_assert_nonnull (strstr (teken_sign_dialog_get_message (dialog), "level B-T could not be reached"));
   save_screenshot (GTK_WIDGET (dialog), "prefs-04-tsa-down.png");
   /* no output and no temporary leftovers: only the letter */
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
