@@ -10,7 +10,7 @@ packages=(
   # build
   gcc libc6-dev meson ninja-build pkg-config gettext
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev libsecret-1-dev libssl-dev libp11-kit-dev libp11-dev
-  libsoup-3.0-dev glib-networking libqrencode-dev libjson-glib-dev zlib1g-dev libcairo2-dev
+  libsoup-3.0-dev glib-networking libqrencode-dev libjson-glib-dev zlib1g-dev libcairo2-dev libpng-dev
   # keyring, tokens
   libsecret-tools gnome-keyring softhsm2 p11-kit libengine-pkcs11-openssl opensc gnutls-bin
   # headless GUI tests

@@ -5,7 +5,7 @@
 #include "teken-core-private.h"
 #include "teken-appearance.h"
 
-#include <cairo.h>
+#include <png.h>
 #include <qrencode.h>
 
 #define MIN_FONT_SIZE 4.0
@@ -14,6 +14,8 @@
 #define NAME_SCALE 1.25
 #define MAX_IMAGE_SIDE 1024
 #define MAX_PNG_SIZE (32 * 1024 * 1024)
+#define MAX_PNG_SIDE 16384
+#define MAX_PNG_PIXELS (40 * 1024 * 1024)
 
 struct _TekenAppearance
 {
@@ -282,90 +284,90 @@ teken_appearance_set_qr_text (TekenAppearance *self,
 
 /* --- image --- */
 
-typedef struct
+/* Decoded straight to non-premultiplied 8-bit RGBA by libpng's simplified API (cairo would
+ * pull a whole graphics stack into the command line for this one job). */
+static guint8 *
+decode_png (const guint8 *data,
+            gsize         len,
+            int          *width,
+            int          *height)
 {
-  const guint8 *data;
-  gsize len;
-  gsize pos;
-} PngReader;
+  png_image image = { .version = PNG_IMAGE_VERSION };
+  guint8 *pixels;
 
-static cairo_status_t
-read_png_cb (void          *closure,
-             unsigned char *buf,
-             unsigned int   len)
-{
-  PngReader *reader = closure;
-
-  if (reader->len - reader->pos < len)
-    return CAIRO_STATUS_READ_ERROR;
-  memcpy (buf, reader->data + reader->pos, len);
-  reader->pos += len;
-  return CAIRO_STATUS_SUCCESS;
+  if (!png_image_begin_read_from_memory (&image, data, len))
+    return NULL;
+  /* Refuse decompression bombs before allocating anything. */
+  if (image.width == 0 || image.height == 0 ||
+      image.width > MAX_PNG_SIDE || image.height > MAX_PNG_SIDE ||
+      (guint64) image.width * image.height > MAX_PNG_PIXELS)
+    {
+      png_image_free (&image);
+      return NULL;
+    }
+  image.format = PNG_FORMAT_RGBA;
+  pixels = g_malloc (PNG_IMAGE_SIZE (image));
+  if (!png_image_finish_read (&image, NULL, pixels, 0, NULL))
+    {
+      png_image_free (&image);
+      g_free (pixels);
+      return NULL;
+    }
+  *width = image.width;
+  *height = image.height;
+  return pixels;
 }
 
-/* Paints src onto a new ARGB32 surface at most MAX_IMAGE_SIDE on its longer side. */
-static cairo_surface_t *
-normalise_surface (cairo_surface_t *src)
+/* Area-averages RGBA (weighting colour by alpha) down to at most MAX_IMAGE_SIDE on the longer
+ * side, and stores colour and alpha the way the /Image and /SMask XObjects want them. */
+static void
+store_pixels (TekenAppearance *self,
+              const guint8    *rgba,
+              int              w,
+              int              h)
 {
-  int w = cairo_image_surface_get_width (src);
-  int h = cairo_image_surface_get_height (src);
   double scale = MIN (1.0, (double) MAX_IMAGE_SIDE / MAX (w, h));
   int nw = MAX (1, (int) (w * scale + 0.5));
   int nh = MAX (1, (int) (h * scale + 0.5));
-  cairo_surface_t *dst = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, nw, nh);
-  cairo_t *cr = cairo_create (dst);
-
-  cairo_scale (cr, (double) nw / w, (double) nh / h);
-  cairo_set_source_surface (cr, src, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (dst);
-  return dst;
-}
-
-static void
-store_pixels (TekenAppearance *self,
-              cairo_surface_t *surface)
-{
-  int w = cairo_image_surface_get_width (surface);
-  int h = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  guint8 *rgb = g_malloc ((gsize) w * h * 3);
-  guint8 *alpha = g_malloc ((gsize) w * h);
+  guint8 *rgb = g_malloc ((gsize) nw * nh * 3);
+  guint8 *alpha = g_malloc ((gsize) nw * nh);
   gboolean opaque = TRUE;
 
-  for (int y = 0; y < h; y++)
+  for (int y = 0; y < nh; y++)
     {
-      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
+      int y0 = (int) ((gint64) y * h / nh), y1 = MAX (y0 + 1, (int) ((gint64) (y + 1) * h / nh));
 
-      for (int x = 0; x < w; x++)
+      for (int x = 0; x < nw; x++)
         {
-          guint32 p = row[x];
-          guint a = p >> 24;
-          gsize i = (gsize) y * w + x;
+          int x0 = (int) ((gint64) x * w / nw), x1 = MAX (x0 + 1, (int) ((gint64) (x + 1) * w / nw));
+          double sum[3] = { 0, 0, 0 }, sum_a = 0;
+          gsize i = (gsize) y * nw + x;
+          int n = (y1 - y0) * (x1 - x0);
 
-          /* cairo stores premultiplied colour */
+          for (int sy = y0; sy < y1; sy++)
+            for (int sx = x0; sx < x1; sx++)
+              {
+                const guint8 *p = rgba + ((gsize) sy * w + sx) * 4;
+
+                for (int c = 0; c < 3; c++)
+                  sum[c] += p[c] * (double) p[3];
+                sum_a += p[3];
+              }
           for (int c = 0; c < 3; c++)
-            {
-              guint v = (p >> (16 - 8 * c)) & 0xff;
-
-              rgb[i * 3 + c] = a == 0 ? 255 : (guint8) MIN (255u, (v * 255 + a / 2) / a);
-            }
-          alpha[i] = (guint8) a;
-          opaque &= a == 255;
+            rgb[i * 3 + c] = sum_a > 0 ? (guint8) MIN (255.0, sum[c] / sum_a + 0.5) : 255;
+          alpha[i] = (guint8) MIN (255.0, sum_a / n + 0.5);
+          opaque &= alpha[i] == 255;
         }
     }
   g_clear_pointer (&self->image_rgb, g_bytes_unref);
   g_clear_pointer (&self->image_alpha, g_bytes_unref);
-  self->image_width = w;
-  self->image_height = h;
-  self->image_rgb = g_bytes_new_take (rgb, (gsize) w * h * 3);
+  self->image_width = nw;
+  self->image_height = nh;
+  self->image_rgb = g_bytes_new_take (rgb, (gsize) nw * nh * 3);
   if (opaque)
     g_free (alpha);
   else
-    self->image_alpha = g_bytes_new_take (alpha, (gsize) w * h);
+    self->image_alpha = g_bytes_new_take (alpha, (gsize) nw * nh);
 }
 
 gboolean
@@ -373,40 +375,29 @@ teken_appearance_set_image_bytes (TekenAppearance  *self,
                                   GBytes           *png,
                                   GError          **error)
 {
-  PngReader reader = { 0 };
-  cairo_surface_t *src;
-  cairo_surface_t *norm;
+  g_autofree guint8 *rgba = NULL;
+  const guint8 *data;
+  gsize len;
+  int w = 0, h = 0;
 
   g_return_val_if_fail (TEKEN_IS_APPEARANCE (self), FALSE);
   g_return_val_if_fail (png != NULL, FALSE);
 
-  reader.data = g_bytes_get_data (png, &reader.len);
-  if (reader.len < 8 || reader.len > MAX_PNG_SIZE || memcmp (reader.data, "\x89PNG\r\n\x1a\n", 8) != 0)
+  data = g_bytes_get_data (png, &len);
+  if (len < 8 || len > MAX_PNG_SIZE || memcmp (data, "\x89PNG\r\n\x1a\n", 8) != 0)
     {
       g_set_error_literal (error, TEKEN_APPEARANCE_ERROR, TEKEN_APPEARANCE_ERROR_IMAGE,
                            _("The image is not a PNG file"));
       return FALSE;
     }
-  src = cairo_image_surface_create_from_png_stream (read_png_cb, &reader);
-  if (cairo_surface_status (src) != CAIRO_STATUS_SUCCESS ||
-      cairo_image_surface_get_width (src) <= 0 || cairo_image_surface_get_height (src) <= 0)
+  rgba = decode_png (data, len, &w, &h);
+  if (rgba == NULL)
     {
-      cairo_surface_destroy (src);
       g_set_error_literal (error, TEKEN_APPEARANCE_ERROR, TEKEN_APPEARANCE_ERROR_IMAGE,
                            _("The PNG image could not be read"));
       return FALSE;
     }
-  norm = normalise_surface (src);
-  cairo_surface_destroy (src);
-  if (cairo_surface_status (norm) != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (norm);
-      g_set_error_literal (error, TEKEN_APPEARANCE_ERROR, TEKEN_APPEARANCE_ERROR_IMAGE,
-                           _("The PNG image could not be read"));
-      return FALSE;
-    }
-  store_pixels (self, norm);
-  cairo_surface_destroy (norm);
+  store_pixels (self, rgba, w, h);
   return TRUE;
 }
 
