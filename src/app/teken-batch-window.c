@@ -287,8 +287,6 @@ open_key_cb (GObject      *object,
     }
   self->key = key;
   self->signer = teken_signer_new (key);
-  if (teken_demo_is_demo_certificate (teken_key_get_certificate (key)))
-    teken_signer_set_demo (self->signer, TRUE);
   sign_next (self);
 }
 

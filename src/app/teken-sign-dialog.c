@@ -593,8 +593,6 @@ open_key_cb (GObject      *object,
       return;
     }
 
-  if (teken_demo_is_demo_certificate (teken_key_get_certificate (key)))
-    teken_signer_set_demo (self->signer, TRUE);
   teken_signer_set_key (self->signer, key);
   g_clear_object (&self->output);
   self->output = teken_sign_dialog_get_output_for (self->input);

@@ -10,8 +10,9 @@
 
 #include <math.h>
 
-#include "teken-demo.h"
-#include "teken-identity-store.h"
+#ifndef TEKEN_CLI_LIGHT
+# include "teken-identity-store.h"
+#endif
 #include "teken-p12-key.h"
 #include "teken-signer.h"
 
@@ -59,6 +60,7 @@ sign_options_clear (SignOptions *o)
  * The signing key named by the options. Every key source (a .p12 file now; keyring
  * identities and PKCS#11 tokens later) is opened here and nowhere else.
  */
+#ifndef TEKEN_CLI_LIGHT
 /* The identity store asks through this for a keyring passphrase or a token PIN. */
 static TekenSecret *
 ask_identity_secret (const char  *prompt,
@@ -71,10 +73,14 @@ ask_identity_secret (const char  *prompt,
                                 prompt, error);
 }
 
+#endif
+
 static TekenKey *
 open_key (SignOptions  *options,
           GError      **error)
 {
+#ifndef TEKEN_CLI_LIGHT
+  /* the light teken-cli hands --identity to teken-cli-full before getting here */
   if (options->identity != NULL)
     {
       g_autoptr(TekenIdentityStore) store = teken_identity_store_new ();
@@ -82,6 +88,7 @@ open_key (SignOptions  *options,
       return teken_identity_store_open_key_by_id (store, options->identity, ask_identity_secret, options,
                                                   NULL, error);
     }
+#endif
   return teken_cli_open_p12_key (options->p12, options->passphrase_file, error);
 }
 
@@ -226,9 +233,6 @@ teken_cli_sign (int    argc,
       (key = open_key (&o, &error)) != NULL)
     {
       teken_signer_set_key (signer, key);
-      /* a demo certificate never makes a stamp without DEMO on it */
-      if (teken_demo_is_demo_certificate (teken_key_get_certificate (key)))
-        teken_signer_set_demo (signer, TRUE);
 #ifdef TEKEN_CLI_HAVE_LTV
       if (teken_cli_level_sign (level, signer, o.inputs[0], o.output, &error))
 #else

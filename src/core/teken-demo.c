@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "teken-atomic-file.h"
+#include "teken-x509-util.h"
 
 #define SAMPLE_RESOURCE "/io/github/teken/Teken/sample/surat-contoh.pdf"
 #define DEMO_DAYS 730
@@ -20,44 +21,11 @@
 /* From data/meson.build (demo_resources); used directly, never registered globally. */
 GResource *teken_demo_get_resource (void);
 
-static gboolean
-name_has_demo_ca (const X509_NAME *name)
-{
-  int idx = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
-
-  while (idx >= 0)
-    {
-      const ASN1_STRING *data = X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx));
-      g_autofree char *utf8 = NULL;
-      unsigned char *out = NULL;
-      int len = ASN1_STRING_to_UTF8 (&out, data);
-
-      if (len >= 0)
-        {
-          utf8 = g_strndup ((const char *) out, len);
-          OPENSSL_free (out);
-          if (g_strcmp0 (utf8, TEKEN_DEMO_CA_NAME) == 0)
-            return TRUE;
-        }
-      idx = X509_NAME_get_index_by_NID (name, NID_commonName, idx);
-    }
-  return FALSE;
-}
-
-gboolean
-teken_demo_is_demo_certificate (X509 *cert)
-{
-  if (cert == NULL)
-    return FALSE;
-  return name_has_demo_ca (X509_get_issuer_name (cert)) ||
-         name_has_demo_ca (X509_get_subject_name (cert));
-}
-
 gboolean
 teken_demo_identity_is_demo (TekenIdentity *identity)
 {
   g_return_val_if_fail (TEKEN_IS_IDENTITY (identity), FALSE);
-  return teken_demo_is_demo_certificate (teken_identity_get_certificate (identity));
+  return teken_x509_is_demo_certificate (teken_identity_get_certificate (identity));
 }
 
 TekenIdentity *
@@ -85,8 +53,8 @@ teken_demo_identity_get_ca (TekenIdentity *identity)
     {
       X509 *cert = sk_X509_value (chain, i);
 
-      if (name_has_demo_ca (X509_get_subject_name (cert)) &&
-          name_has_demo_ca (X509_get_issuer_name (cert)))
+      if (teken_x509_name_has_cn (X509_get_subject_name (cert), TEKEN_DEMO_CA_NAME) &&
+          teken_x509_name_has_cn (X509_get_issuer_name (cert), TEKEN_DEMO_CA_NAME))
         return cert;
     }
   return NULL;

@@ -10,6 +10,7 @@
 
 #include "teken-identity.h"
 #include "teken-identity-store.h"
+#include "teken-x509-util.h"
 
 G_BEGIN_DECLS
 
@@ -18,12 +19,10 @@ G_BEGIN_DECLS
  * helpdesk can show signing and verifying to someone who has no BSrE certificate yet. The CA is
  * never added to the trust anchors by itself; every stamp signed with it says DEMO.
  */
-#define TEKEN_DEMO_CA_NAME     "Teken DEMO CA — TIDAK UNTUK PENGGUNAAN RESMI"
 #define TEKEN_DEMO_SIGNER_NAME "Pengguna Demo Teken"
 #define TEKEN_DEMO_MARKER      "DEMO — TIDAK UNTUK PENGGUNAAN RESMI"
 
 /* TRUE when cert is a demo certificate (issued by a Teken DEMO CA, or the CA itself). */
-gboolean       teken_demo_is_demo_certificate (X509                *cert);
 gboolean       teken_demo_identity_is_demo    (TekenIdentity       *identity);
 
 /* The first demo identity of the store (transfer none), or NULL. */

@@ -645,7 +645,9 @@ make_appearance (Job *job)
   teken_appearance_set_reason (appearance, self->reason);
   teken_appearance_set_location (appearance, self->location);
   teken_appearance_set_qr_text (appearance, self->qr_text);
-  teken_appearance_set_demo (appearance, self->demo);
+  /* a demo certificate never makes a stamp without DEMO on it, whoever set up the signer */
+  teken_appearance_set_demo (appearance, self->demo ||
+                             (self->key != NULL && teken_x509_is_demo_certificate (teken_key_get_certificate (self->key))));
   if (self->image_path != NULL)
     teken_appearance_set_image_file (appearance, self->image_path, NULL);   /* checked when set */
   return appearance;

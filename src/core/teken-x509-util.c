@@ -104,3 +104,28 @@ teken_x509_digest_hex (X509         *cert,
     g_string_append_printf (hex, "%02x", buf[i]);
   return g_string_free (hex, FALSE);
 }
+
+gboolean
+teken_x509_name_has_cn (const X509_NAME *name,
+                        const char      *cn)
+{
+  int idx = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
+
+  while (idx >= 0)
+    {
+      g_autofree char *utf8 = teken_asn1_string_to_utf8 (X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, idx)));
+
+      if (g_strcmp0 (utf8, cn) == 0)
+        return TRUE;
+      idx = X509_NAME_get_index_by_NID (name, NID_commonName, idx);
+    }
+  return FALSE;
+}
+
+gboolean
+teken_x509_is_demo_certificate (X509 *cert)
+{
+  return cert != NULL &&
+         (teken_x509_name_has_cn (X509_get_issuer_name (cert), TEKEN_DEMO_CA_NAME) ||
+          teken_x509_name_has_cn (X509_get_subject_name (cert), TEKEN_DEMO_CA_NAME));
+}

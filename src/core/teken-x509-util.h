@@ -33,4 +33,13 @@ char      *teken_x509_digest_hex        (X509              *cert,
 /* A UTC GDateTime; NULL when t is NULL or unreadable. */
 GDateTime *teken_asn1_time_to_date_time (const ASN1_TIME   *t);
 
+/* The common name of the demo CA ("Coba dengan sertifikat demo"); it is never a trust anchor. */
+#define TEKEN_DEMO_CA_NAME "Teken DEMO CA — TIDAK UNTUK PENGGUNAAN RESMI"
+
+/* Whether name has a common name equal to cn. */
+gboolean teken_x509_name_has_cn             (const X509_NAME *name,
+                                             const char      *cn);
+/* A certificate of the demo CA or issued by it: every stamp it makes says DEMO. */
+gboolean teken_x509_is_demo_certificate     (X509            *cert);
+
 G_END_DECLS

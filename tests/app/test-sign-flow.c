@@ -589,7 +589,7 @@ test_demo_end_to_end (void)
                    TEKEN_VERDICT_IDENTITY_UNCONFIRMED);
   sig = last_signature (window);
   g_assert_cmpstr (teken_signature_result_get_signer_name (sig), ==, TEKEN_DEMO_SIGNER_NAME);
-  g_assert_true (teken_demo_is_demo_certificate (teken_signature_result_get_signer_certificate (sig)));
+  g_assert_true (teken_x509_is_demo_certificate (teken_signature_result_get_signer_certificate (sig)));
   save_screenshot (GTK_WIDGET (window), "demo-04-signed-untrusted.png");
 
   /* the helpdesk step: trust the demo CA on this computer only, then sign the signed copy */
