@@ -52,6 +52,7 @@ can_sign (TekenWindow *self)
 #define EXPIRY_LABEL_KEY  "teken-expiry-label"
 #define EXPIRY_SOURCE_KEY "teken-expiry-source"
 #define NOTIFIED_KEY      "teken-expiry-notified"
+#define EXPIRY_ID_KEY     "teken-expiry-identity"
 #define EXPIRY_DELAY_S    3
 
 static char *
@@ -77,6 +78,22 @@ describe_expiring (GPtrArray *expiring,
                           teken_identity_get_label (first), left);
 }
 
+/* "Request Renewal…" opens the report form (app.report) prefilled with the expiring identity. */
+static void
+renewal_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     TekenWindow      *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (self), EXPIRY_ID_KEY);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *target = NULL;
+
+  if (!g_str_equal (response, "request") || id == NULL || app == NULL)
+    return;
+  target = g_strdup_printf ("renewal:%s", id);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "report", g_variant_new_string (target));
+}
+
 AdwMessageDialog *
 teken_window_show_renewal (TekenWindow *self)
 {
@@ -94,6 +111,13 @@ teken_window_show_renewal (TekenWindow *self)
                        "administrator to set it in the preferences (ra-contact)."));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  if (g_object_get_data (G_OBJECT (self), EXPIRY_ID_KEY) != NULL)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "request", _("_Request Renewal…"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "request", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "request");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (renewal_response_cb), self, 0);
+    }
   gtk_window_present (GTK_WINDOW (dialog));
   return ADW_MESSAGE_DIALOG (dialog);
 }
@@ -199,6 +223,9 @@ expiry_refresh_cb (GObject      *object,
       gtk_revealer_set_reveal_child (bar, FALSE);
       return;
     }
+  /* the renewal request is prefilled with the first one; the form lets the user pick another */
+  g_object_set_data_full (G_OBJECT (self), EXPIRY_ID_KEY,
+                          g_strdup (teken_identity_get_id (expiring->pdata[0])), g_free);
   text = describe_expiring (expiring, days);
   gtk_label_set_text (g_object_get_data (G_OBJECT (self), EXPIRY_LABEL_KEY), text);
   gtk_revealer_set_reveal_child (bar, TRUE);

@@ -31,6 +31,7 @@
 #include "teken-ltv-settings.h"
 #include "teken-pdf-document.h"
 #include "teken-preferences.h"
+#include "teken-report-dialog.h"
 #include "teken-sign-dialog.h"
 #include "teken-signature-result.h"
 #include "teken-test-utils.h"
@@ -58,6 +59,27 @@ wait_until (gboolean (*done) (gpointer),
       g_usleep (1000);
     }
   return TRUE;
+}
+
+static TekenReportDialog *
+find_report_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (TEKEN_IS_REPORT_DIALOG (window))
+        return TEKEN_REPORT_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_report_dialog (gpointer data)
+{
+  return find_report_dialog () != NULL;
 }
 
 static void
@@ -864,6 +886,7 @@ test_expiry_reminder (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   AdwMessageDialog *renewal;
+  TekenReportDialog *report;
   const char *text;
 
   /* nothing expires within 30 days yet (the others have two years) */
@@ -893,7 +916,15 @@ test_expiry_reminder (void)
   renewal = teken_window_show_renewal (window);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (renewal), "RA Diskominfo Kabupaten Contoh"));
   save_screenshot (GTK_WIDGET (renewal), "reminder-02-renewal.png");
+  /* the reminder leads to the renewal report, prefilled with the expiring certificate */
+  g_assert_true (adw_message_dialog_has_response (renewal, "request"));
+  adw_message_dialog_response (renewal, "request");
   gtk_window_destroy (GTK_WINDOW (renewal));
+  g_assert_true (wait_until (has_report_dialog, NULL, 10));
+  report = find_report_dialog ();
+  g_assert_cmpint (teken_report_dialog_get_kind (report), ==, TEKEN_REPORT_KIND_RENEWAL);
+  g_assert_cmpstr (teken_report_dialog_get_value (report, "cert_serial"), !=, "");
+  gtk_window_destroy (GTK_WINDOW (report));
 
   /* 0 turns the reminder off: the bar goes away */
   g_settings_set_uint (settings, "reminder-days", 5);
