@@ -459,7 +459,7 @@ teken_cli_verify (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE…") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (N_("FILE… — verify every signature"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— verify every signature"));
   g_autoptr(TekenVerifier) verifier = teken_verifier_new ();
   g_autoptr(TekenTrustStore) store = NULL;
   g_autoptr(JsonBuilder) builder = NULL;

@@ -110,6 +110,7 @@ main (int    argc,
   g_set_prgname ("teken-cli");
   /* Debug messages (G_MESSAGES_DEBUG) on stderr, so that stdout (ids, --json) stays machine-readable. */
   g_log_writer_default_set_use_stderr (TRUE);
+  teken_core_init ();
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))
@@ -130,7 +131,12 @@ main (int    argc,
         if (commands[i].run == NULL || (commands[i].run == teken_cli_sign && sign_needs_full (argc, argv)))
           return exec_full (argv);
 #endif
-        teken_core_init ();
+        {
+          /* usage lines read "teken-cli sign [OPTION…]" */
+          g_autofree char *prgname = g_strdup_printf ("teken-cli %s", commands[i].name);
+
+          g_set_prgname (prgname);
+        }
         return commands[i].run (argc - 1, argv + 1);
       }
 
