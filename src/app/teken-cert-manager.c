@@ -9,6 +9,8 @@
 #include "teken-cert-info.h"
 #include "teken-cert-manager.h"
 #include "teken-demo.h"
+#include "teken-pin-dialog.h"
+#include "teken-identity-util.h"
 #include "teken-reports.h"
 
 struct _TekenCertManager
@@ -150,6 +152,8 @@ show_details (TekenCertManager *self)
 
   group = add_group (self, _("Key"));
   add_row (group, _("Stored in"), teken_identity_get_location (self->selected));
+  if (teken_identity_get_kind (self->selected) == TEKEN_IDENTITY_KIND_TOKEN)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), teken_pin_dialog_new_row (self->selected));
   add_row (group, _("Key type"), teken_cert_info_get_public_key_description (info));
   usages = g_strjoinv (", ", (char **) teken_cert_info_get_key_usages (info));
   add_row (group, _("Key usage"), usages);
@@ -232,19 +236,16 @@ refresh_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(TekenCertManager) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
   if (self->identity_list == NULL)  /* closed meanwhile */
     return;
 
-  if (!teken_identity_store_refresh_finish (TEKEN_IDENTITY_STORE (object), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!teken_identity_refresh_finish_for_display (TEKEN_IDENTITY_STORE (object), result, &message))
     return;
   self->ready = TRUE;
   populate (self);
-  if (error != NULL)
-    show_toast (self, error->message);
-  else if (teken_identity_store_get_keyring_error (self->store) != NULL)
-    show_toast (self, teken_identity_store_get_keyring_error (self->store)->message);
+  if (message != NULL)
+    show_toast (self, message);
 }
 
 static void

@@ -170,6 +170,32 @@ is_queued (TekenPageRenderer *self,
   return FALSE;
 }
 
+GdkTexture *
+teken_page_renderer_render_texture (PopplerPage *page,
+                                    double       scale,
+                                    int          width,
+                                    int          height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GBytes) bytes = NULL;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  poppler_page_render (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* The texture keeps the surface's pixels: no copy. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height,
+                                      (GDestroyNotify) cairo_surface_destroy,
+                                      surface);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                 cairo_image_surface_get_stride (surface));
+}
+
 /* Runs in the worker thread with the document lock held. */
 static GdkTexture *
 render_page (PopplerDocument *document,
@@ -179,11 +205,9 @@ render_page (PopplerDocument *document,
              int              width_px)
 {
   PopplerPage *page = poppler_document_get_page (document, index);
-  cairo_surface_t *surface;
-  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
   double scale;
   int w, h;
-  cairo_t *cr;
 
   if (page == NULL)
     return NULL;
@@ -198,22 +222,9 @@ render_page (PopplerDocument *document,
       scale /= 2;
     }
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_scale (cr, scale, scale);
-  poppler_page_render (page, cr);
+  texture = teken_page_renderer_render_texture (page, scale, w, h);
   g_object_unref (page);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * h,
-                                      (GDestroyNotify) cairo_surface_destroy,
-                                      surface);
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes,
-                                 cairo_image_surface_get_stride (surface));
+  return texture;
 }
 
 static void

@@ -60,6 +60,11 @@ void               teken_page_renderer_cancel            (TekenPageRenderer    *
                                                           guint                 page,
                                                           int                   width_px);
 
+/* page drawn on white at scale into a width × height texture; any thread, page not kept. */
+GdkTexture        *teken_page_renderer_render_texture    (PopplerPage          *page,
+                                                          double                scale,
+                                                          int                   width,
+                                                          int                   height);
 gsize              teken_page_renderer_get_cache_size    (TekenPageRenderer    *self);
 gsize              teken_page_renderer_get_cache_limit   (TekenPageRenderer    *self);
 void               teken_page_renderer_set_cache_limit   (TekenPageRenderer    *self,

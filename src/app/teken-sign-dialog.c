@@ -10,6 +10,8 @@
 #include "teken-appearance.h"
 #include "teken-cert-info.h"
 #include "teken-demo.h"
+#include "teken-identity-util.h"
+#include "teken-page-renderer.h"
 #include "teken-sign-dialog.h"
 #include "teken-sign-options.h"
 #include "teken-signature-result.h"
@@ -272,19 +274,16 @@ refresh_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(TekenSignDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
   if (self->identity_list == NULL)  /* closed meanwhile */
     return;
 
-  if (!teken_identity_store_refresh_finish (TEKEN_IDENTITY_STORE (object), result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!teken_identity_refresh_finish_for_display (TEKEN_IDENTITY_STORE (object), result, &message))
     return;
   self->ready = TRUE;
   populate (self);
-  if (error != NULL)
-    show_message (self, error->message);
-  else if (teken_identity_store_get_keyring_error (self->store) != NULL)
-    show_message (self, teken_identity_store_get_keyring_error (self->store)->message);
+  if (message != NULL)
+    show_message (self, message);
 }
 
 static void
@@ -376,30 +375,13 @@ render_stamp (GBytes  *pdf,
   PopplerDocument *doc = (PopplerDocument *) doc_obj;
   g_autoptr(GObject) page_obj = NULL;
   PopplerPage *page;
-  cairo_surface_t *surface;
-  cairo_t *cr;
   int w = (int) (width * PREVIEW_SCALE + 0.5);
   int h = (int) (height * PREVIEW_SCALE + 0.5);
-  g_autoptr(GBytes) pixels = NULL;
-  GdkTexture *texture;
 
   if (doc == NULL || (page = poppler_document_get_page (doc, 0)) == NULL)
     return NULL;
   page_obj = (GObject *) page;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_scale (cr, PREVIEW_SCALE, PREVIEW_SCALE);
-  poppler_page_render (page, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  pixels = g_bytes_new (cairo_image_surface_get_data (surface),
-                        (gsize) cairo_image_surface_get_stride (surface) * h);
-  texture = gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, pixels,
-                                    cairo_image_surface_get_stride (surface));
-  cairo_surface_destroy (surface);
-  return texture;
+  return teken_page_renderer_render_texture (page, PREVIEW_SCALE, w, h);
 }
 
 /* The stamp image and QR text from the preferences (teken-sign-options.h). */

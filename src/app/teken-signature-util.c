@@ -80,26 +80,29 @@ teken_verdict_get_style_class (TekenVerdict verdict)
     }
 }
 
-char *
-teken_format_date_time (GDateTime *time)
+/* time in local time by a strftime format, or "Unknown" without a time. */
+static char *
+format_local (GDateTime  *time,
+              const char *format)
 {
   g_autoptr(GDateTime) local = NULL;
 
   if (time == NULL)
     return g_strdup (_("Unknown"));
   local = g_date_time_to_local (time);
+  return g_date_time_format (local, format);
+}
+
+char *
+teken_format_date_time (GDateTime *time)
+{
   /* translators: date and time format (strftime), e.g. "24 November 2026, 10:15 WIB" */
-  return g_date_time_format (local, _("%-d %B %Y, %H:%M %Z"));
+  return format_local (time, _("%-d %B %Y, %H:%M %Z"));
 }
 
 char *
 teken_format_date (GDateTime *time)
 {
-  g_autoptr(GDateTime) local = NULL;
-
-  if (time == NULL)
-    return g_strdup (_("Unknown"));
-  local = g_date_time_to_local (time);
   /* translators: date format (strftime), e.g. "24 November 2026" */
-  return g_date_time_format (local, _("%-d %B %Y"));
+  return format_local (time, _("%-d %B %Y"));
 }

@@ -9,10 +9,13 @@
  * teken-cli certs remove ID
  * teken-cli certs expiring [--days N] [--json]
  * teken-cli certs add-module PATH
+ * teken-cli certs change-pin ID [--pin-file FILE] [--new-pin-file FILE]
  */
 #include "teken-cli-private.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "teken-atomic-file.h"
 #include "teken-identity-store.h"
@@ -478,6 +481,75 @@ certs_remove (int    argc,
   return TEKEN_CLI_EXIT_OK;
 }
 
+/* Both PINs come from files or prompts, never from arguments. */
+static int
+certs_change_pin (int    argc,
+                  char **argv)
+{
+  g_auto(GStrv) rest = NULL;
+  g_autofree char *old_file = NULL;
+  g_autofree char *new_file = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ID — change the PIN of the token holding an identity"));
+  g_autoptr(TekenIdentityStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenSecret) old_pin = NULL;
+  g_autoptr(TekenSecret) new_pin = NULL;
+  g_autoptr(TekenSecret) repeat = NULL;
+  TekenIdentity *identity;
+  const char *id;
+  const GOptionEntry entries[] = {
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &old_file,
+      N_("Read the current PIN from the first line of FILE (default: a prompt)"), N_("FILE") },
+    { "new-pin-file", 0, 0, G_OPTION_ARG_FILENAME, &new_file,
+      N_("Read the new PIN from the first line of FILE (default: a prompt, asked twice)"), N_("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("ID") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((id = parse_one_id (context, &argc, &argv, &rest)) == NULL)
+    return TEKEN_CLI_EXIT_USAGE;
+  if (old_file == NULL && new_file == NULL && !isatty (STDIN_FILENO))
+    {
+      teken_cli_print_errorf ("%s", _("Without a terminal, give the PINs with --pin-file and --new-pin-file"));
+      return TEKEN_CLI_EXIT_USAGE;
+    }
+  if ((identity = load_identity (id, &store)) == NULL)
+    return TEKEN_CLI_EXIT_FAILED;
+  if (!teken_identity_can_change_pin (identity))
+    {
+      teken_cli_print_errorf ("%s", _("This token does not let Teken change its PIN (write-protected or with its own keypad)"));
+      return TEKEN_CLI_EXIT_FAILED;
+    }
+  if ((old_pin = teken_cli_read_secret (old_file, _("Current PIN: "), &error)) == NULL ||
+      (new_pin = teken_cli_read_secret (new_file, _("New PIN: "), &error)) == NULL)
+    {
+      teken_cli_print_error (error);
+      return TEKEN_CLI_EXIT_FAILED;
+    }
+  if (new_file == NULL && isatty (STDIN_FILENO))
+    {
+      if ((repeat = teken_cli_read_secret (NULL, _("Repeat new PIN: "), &error)) == NULL)
+        {
+          teken_cli_print_error (error);
+          return TEKEN_CLI_EXIT_FAILED;
+        }
+      if (strcmp (repeat, new_pin) != 0)
+        {
+          teken_cli_print_errorf ("%s", _("The new PINs do not match"));
+          return TEKEN_CLI_EXIT_FAILED;
+        }
+    }
+  if (!teken_identity_change_pin_sync (identity, old_pin, new_pin, NULL, &error))
+    {
+      teken_cli_print_error (error);
+      return TEKEN_CLI_EXIT_FAILED;
+    }
+  /* translators: %s is a token's label */
+  g_print (_("The PIN of the token “%s” was changed\n"), teken_identity_get_token_label (identity));
+  return TEKEN_CLI_EXIT_OK;
+}
+
 static int
 certs_add_module (int    argc,
                   char **argv)
@@ -561,6 +633,7 @@ static const Subcommand subcommands[] = {
   { "export", certs_export, N_("Write an identity's certificate to a file (PEM or DER)") },
   { "remove", certs_remove, N_("Remove an identity from the keyring") },
   { "expiring", certs_expiring, N_("List identities that expire within N days") },
+  { "change-pin", certs_change_pin, N_("Change the PIN of a token (PINs from files or prompts)") },
   { "add-module", certs_add_module, N_("Use an extra PKCS#11 module for tokens") },
   { "demo", certs_demo, N_("Create the DEMO identity for demonstrations (never for real letters)") },
 };

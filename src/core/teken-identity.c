@@ -606,3 +606,130 @@ teken_identity_open_key_finish (TekenIdentity  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+gboolean
+teken_identity_can_change_pin (TekenIdentity *self)
+{
+  g_return_val_if_fail (TEKEN_IS_IDENTITY (self), FALSE);
+
+  if (self->kind != TEKEN_IDENTITY_KIND_TOKEN || self->token == NULL)
+    return FALSE;
+  return !(self->token->info.flags & CKF_WRITE_PROTECTED) && !teken_pkcs11_token_has_pin_pad (self->token);
+}
+
+gboolean
+teken_identity_change_pin_sync (TekenIdentity      *self,
+                                const TekenSecret  *old_pin,
+                                const TekenSecret  *new_pin,
+                                GCancellable       *cancellable,
+                                GError            **error)
+{
+  g_autoptr(TekenPkcs11Token) token = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (TEKEN_IS_IDENTITY (self), FALSE);
+  g_return_val_if_fail (old_pin != NULL && new_pin != NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (self->kind != TEKEN_IDENTITY_KIND_TOKEN || self->token == NULL)
+    {
+      g_set_error_literal (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_NOT_SUPPORTED,
+                           _("Only a token has a PIN to change"));
+      return FALSE;
+    }
+  token = teken_pkcs11_token_copy (self->token);
+  ok = teken_pkcs11_token_change_pin (token, old_pin, new_pin, error);
+  /* The counters changed either way (a wrong old PIN sets COUNT_LOW, a success clears it). */
+  if (teken_pkcs11_token_refresh (token, NULL))
+    g_atomic_int_set (&self->pin_state, teken_pkcs11_token_pin_state (token));
+  return ok;
+}
+
+typedef struct
+{
+  TekenSecret *old_pin;
+  TekenSecret *new_pin;
+} ChangePinData;
+
+static void
+change_pin_data_free (ChangePinData *data)
+{
+  teken_secret_free (data->old_pin);
+  teken_secret_free (data->new_pin);
+  g_free (data);
+}
+
+static void
+change_pin_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ChangePinData *data = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  ok = teken_identity_change_pin_sync (source, data->old_pin, data->new_pin, cancellable, &error);
+  /* Wiped now, not when the task is eventually finalised. */
+  g_clear_pointer (&data->old_pin, teken_secret_free);
+  g_clear_pointer (&data->new_pin, teken_secret_free);
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+teken_identity_change_pin_async (TekenIdentity       *self,
+                                 const TekenSecret   *old_pin,
+                                 const TekenSecret   *new_pin,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ChangePinData *data;
+
+  g_return_if_fail (TEKEN_IS_IDENTITY (self));
+  g_return_if_fail (old_pin != NULL && new_pin != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, teken_identity_change_pin_async);
+  /* Once the token has changed the PIN, say so even if cancelled meanwhile: it cannot be undone. */
+  g_task_set_check_cancellable (task, FALSE);
+  data = g_new0 (ChangePinData, 1);
+  data->old_pin = teken_secret_new (old_pin);
+  data->new_pin = teken_secret_new (new_pin);
+  g_task_set_task_data (task, data, (GDestroyNotify) change_pin_data_free);
+  g_task_run_in_thread (task, change_pin_thread);
+}
+
+gboolean
+teken_identity_change_pin_finish (TekenIdentity  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+teken_identity_get_pin_length (TekenIdentity *self,
+                               guint         *min_len,
+                               guint         *max_len)
+{
+  CK_ULONG min, max;
+
+  g_return_val_if_fail (TEKEN_IS_IDENTITY (self), FALSE);
+
+  if (self->kind != TEKEN_IDENTITY_KIND_TOKEN || self->token == NULL)
+    return FALSE;
+  min = self->token->info.ulMinPinLen;
+  max = self->token->info.ulMaxPinLen;
+  if (max == CK_UNAVAILABLE_INFORMATION || max < min)
+    max = 0;
+  *min_len = (guint) MIN (min, G_MAXUINT);
+  *max_len = (guint) MIN (max, G_MAXUINT);
+  return TRUE;
+}

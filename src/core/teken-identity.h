@@ -28,6 +28,8 @@ typedef enum
   TEKEN_IDENTITY_ERROR_NEEDS_SECRET,        /* a passphrase/PIN is needed and none was given */
   TEKEN_IDENTITY_ERROR_NOT_SUPPORTED,       /* e.g. removing a token identity */
   TEKEN_IDENTITY_ERROR_FAILED,              /* anything else; message carries the detail */
+  TEKEN_IDENTITY_ERROR_PIN_LEN_RANGE,       /* change_pin: the new PIN is too short or too long */
+  TEKEN_IDENTITY_ERROR_PIN_INVALID,         /* change_pin: the token refuses the new PIN's characters */
 } TekenIdentityError;
 
 typedef enum
@@ -145,6 +147,36 @@ TekenKey           *teken_identity_open_key_finish    (TekenIdentity       *self
 /* The blocking form (CLI, worker threads). */
 TekenKey           *teken_identity_open_key_sync      (TekenIdentity       *self,
                                                        const TekenSecret   *secret_or_null,
+                                                       GCancellable        *cancellable,
+                                                       GError             **error);
+
+/*
+ * TOKEN identities whose token lets us change the user PIN: not write-protected and the PIN is
+ * typed on the computer (no PIN pad). FALSE for other kinds.
+ */
+gboolean            teken_identity_can_change_pin     (TekenIdentity       *self);
+/* TOKEN: the user-PIN lengths the token accepts (max 0 when unknown). FALSE for other kinds. */
+gboolean            teken_identity_get_pin_length     (TekenIdentity       *self,
+                                                       guint               *min_len,
+                                                       guint               *max_len);
+/*
+ * Changes the token's user PIN (C_Login with the old PIN, then C_SetPIN, in a read-write session).
+ * Errors: TEKEN_KEY_ERROR (PIN_INCORRECT for a wrong old PIN, PIN_LOCKED, DEVICE_REMOVED) and
+ * TEKEN_IDENTITY_ERROR (PIN_LEN_RANGE with the allowed length, PIN_INVALID, NOT_SUPPORTED,
+ * TOKEN_REMOVED). Both PINs are copied and wiped once used.
+ */
+void                teken_identity_change_pin_async   (TekenIdentity       *self,
+                                                       const TekenSecret   *old_pin,
+                                                       const TekenSecret   *new_pin,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            teken_identity_change_pin_finish  (TekenIdentity       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+gboolean            teken_identity_change_pin_sync    (TekenIdentity       *self,
+                                                       const TekenSecret   *old_pin,
+                                                       const TekenSecret   *new_pin,
                                                        GCancellable        *cancellable,
                                                        GError             **error);
 

@@ -595,3 +595,124 @@ teken_pkcs11_set_error (GError     **error,
     /* translators: the first %s says what failed, the second is the PKCS#11 error */
     g_set_error (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_FAILED, _("%s: %s"), what, p11_kit_strerror (rv));
 }
+
+/* A wrong old PIN: say how many tries remain as far as the token tells. */
+static void
+set_old_pin_incorrect (GError           **error,
+                       TekenPkcs11Token  *token)
+{
+  TekenPinState state = 0;
+
+  if (teken_pkcs11_token_refresh (token, NULL))
+    state = teken_pkcs11_token_pin_state (token);
+  if (state & TEKEN_PIN_STATE_LOCKED)
+    teken_pkcs11_set_error (error, CKR_PIN_LOCKED, NULL);
+  else if (state & TEKEN_PIN_STATE_FINAL_TRY)
+    g_set_error_literal (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_PIN_INCORRECT,
+                         _("The current PIN is wrong; one try is left before the token locks the PIN"));
+  else if (state & TEKEN_PIN_STATE_COUNT_LOW)
+    g_set_error_literal (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_PIN_INCORRECT,
+                         _("The current PIN is wrong; the token reports failed attempts, so few tries may be left"));
+  else
+    g_set_error_literal (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_PIN_INCORRECT,
+                         _("The current PIN is wrong"));
+}
+
+static void
+set_pin_len_error (GError                 **error,
+                   const TekenPkcs11Token  *token)
+{
+  CK_ULONG min = token->info.ulMinPinLen;
+  CK_ULONG max = token->info.ulMaxPinLen;
+
+  if (max >= min && max > 0 && max != CK_UNAVAILABLE_INFORMATION)
+    /* translators: %lu are numbers of characters, e.g. "4 to 16" */
+    g_set_error (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_PIN_LEN_RANGE,
+                 _("The new PIN must be %lu to %lu characters long"), (gulong) min, (gulong) max);
+  else
+    /* translators: %lu is a number of characters */
+    g_set_error (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_PIN_LEN_RANGE,
+                 _("The new PIN must be at least %lu characters long"), (gulong) min);
+}
+
+static void
+set_change_pin_error (GError           **error,
+                      CK_RV              rv,
+                      TekenPkcs11Token  *token)
+{
+  if (rv == CKR_PIN_INCORRECT)
+    set_old_pin_incorrect (error, token);
+  else if (rv == CKR_PIN_LEN_RANGE)
+    set_pin_len_error (error, token);
+  else if (rv == CKR_PIN_INVALID)
+    g_set_error_literal (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_PIN_INVALID,
+                         _("The token does not accept some characters of the new PIN"));
+  else if (rv == CKR_TOKEN_WRITE_PROTECTED)
+    g_set_error_literal (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_NOT_SUPPORTED,
+                         _("The token is write-protected; its PIN cannot be changed"));
+  else
+    teken_pkcs11_set_error (error, rv, _("Changing the token's PIN failed"));
+}
+
+gboolean
+teken_pkcs11_token_change_pin (TekenPkcs11Token  *token,
+                               const char        *old_pin,
+                               const char        *new_pin,
+                               GError           **error)
+{
+  CK_FUNCTION_LIST *module = token->module;
+  CK_SESSION_HANDLE session;
+  gboolean logged_in = FALSE;
+  gsize new_len = strlen (new_pin);
+  CK_RV rv;
+
+  if (!teken_pkcs11_token_refresh (token, error))
+    return FALSE;
+  if (token->info.flags & CKF_WRITE_PROTECTED)
+    {
+      set_change_pin_error (error, CKR_TOKEN_WRITE_PROTECTED, token);
+      return FALSE;
+    }
+  if (teken_pkcs11_token_has_pin_pad (token))
+    {
+      g_set_error_literal (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_NOT_SUPPORTED,
+                           _("This token takes its PIN on its own keypad; change the PIN with the token's own tool"));
+      return FALSE;
+    }
+  if (token->info.flags & CKF_USER_PIN_LOCKED)
+    {
+      teken_pkcs11_set_error (error, CKR_PIN_LOCKED, NULL);
+      return FALSE;
+    }
+  /* Checked here too so that a bad length does not cost a login attempt. */
+  if (new_len < token->info.ulMinPinLen ||
+      (token->info.ulMaxPinLen != CK_UNAVAILABLE_INFORMATION && token->info.ulMaxPinLen >= token->info.ulMinPinLen &&
+       token->info.ulMaxPinLen > 0 && new_len > token->info.ulMaxPinLen))
+    {
+      set_pin_len_error (error, token);
+      return FALSE;
+    }
+
+  rv = module->C_OpenSession (token->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &session);
+  if (rv != CKR_OK)
+    {
+      set_change_pin_error (error, rv, token);
+      return FALSE;
+    }
+  /* Logged in, C_SetPIN changes the user's PIN; the old PIN is checked by both calls. */
+  rv = module->C_Login (session, CKU_USER, (CK_UTF8CHAR_PTR) old_pin, strlen (old_pin));
+  if (rv == CKR_OK)
+    logged_in = TRUE;
+  if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN)
+    rv = module->C_SetPIN (session, (CK_UTF8CHAR_PTR) old_pin, strlen (old_pin),
+                           (CK_UTF8CHAR_PTR) new_pin, new_len);
+  if (logged_in)
+    module->C_Logout (session);
+  module->C_CloseSession (session);
+  if (rv != CKR_OK)
+    {
+      set_change_pin_error (error, rv, token);
+      return FALSE;
+    }
+  return TRUE;
+}

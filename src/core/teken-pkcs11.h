@@ -87,6 +87,15 @@ gboolean          teken_pkcs11_uri_matches       (P11KitUri           *uri,
 void              teken_pkcs11_set_error         (GError             **error,
                                                   CK_RV                rv,
                                                   const char          *what);
+/*
+ * Changes the user PIN (PKCS#11 v2.40 §5.6): read-write session, C_Login (CKU_USER, old), C_SetPIN,
+ * C_Logout. Refreshes *token first; refuses write-protected and PIN-pad tokens.
+ */
+gboolean          teken_pkcs11_token_change_pin  (TekenPkcs11Token    *token,
+                                                  const char          *old_pin,
+                                                  const char          *new_pin,
+                                                  GError             **error);
+
 /* Whether rv means the token (or its session) went away. */
 gboolean          teken_pkcs11_rv_is_removal     (CK_RV                rv);
 

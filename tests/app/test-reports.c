@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "app-test-utils.h"
 #include "teken-application.h"
 #include "teken-core.h"
 #include "teken-identity.h"
@@ -24,7 +25,6 @@
 
 static TekenApplication *app;
 static char *home;
-static char *screenshot_dir;
 static const char *helpdesk_bin;
 static const char *api_key = "test-api-key-5678";
 
@@ -43,75 +43,9 @@ pump (guint ms)
 }
 
 static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-is_drawable (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-  int width, height;
-
-  pump (300);
-  g_assert_true (wait_until (is_drawable, widget, 10));
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  for (guint i = 0; i < 100 && node == NULL; i++)
-    {
-      g_autoptr(GtkSnapshot) attempt = gtk_snapshot_new ();
-
-      pump (20);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (attempt), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&attempt));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
 has_no_dialog (gpointer data)
 {
-  return find_toplevel (TEKEN_TYPE_REPORT_DIALOG) == NULL;
+  return app_test_find_toplevel (TEKEN_TYPE_REPORT_DIALOG, TRUE) == NULL;
 }
 
 static TekenReportDialog *
@@ -121,7 +55,7 @@ open_form (const char *target)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "report", g_variant_new_string (target));
   pump (100);
-  dialog = find_toplevel (TEKEN_TYPE_REPORT_DIALOG);
+  dialog = app_test_find_toplevel (TEKEN_TYPE_REPORT_DIALOG, TRUE);
   g_assert_nonnull (dialog);
   return dialog;
 }
@@ -227,7 +161,7 @@ close_all (void)
 {
   GtkWindow *window;
 
-  while ((window = find_toplevel (GTK_TYPE_WINDOW)) != NULL)
+  while ((window = app_test_find_toplevel (GTK_TYPE_WINDOW, TRUE)) != NULL)
     gtk_window_destroy (window);
   pump (50);
 }
@@ -312,12 +246,12 @@ test_menu_and_empty (void)
   g_autofree char *text = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "reports", NULL);
-  window = find_toplevel (TEKEN_TYPE_REPORTS_WINDOW);
+  window = app_test_find_toplevel (TEKEN_TYPE_REPORTS_WINDOW, TRUE);
   g_assert_nonnull (window);
   pump (200);
   text = shown_text (window);
   g_assert_nonnull (strstr (text, "No Reports"));
-  save_screenshot (window, "reports-empty.png");
+  app_test_save_screenshot (window, "reports-empty.png");
   close_all ();
 }
 
@@ -341,7 +275,7 @@ test_validation (void)
   g_assert_nonnull (strstr (message, "18 digits"));
   g_assert_true (gtk_widget_has_css_class (nip, "error"));
   g_assert_null (teken_report_dialog_get_field_error (dialog, "owner_name"));
-  save_screenshot (GTK_WIDGET (dialog), "report-form-invalid-nip.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "report-form-invalid-nip.png");
 
   /* Fixed: the message goes away. */
   set_text (dialog, "owner_nip", "198001012005011001");
@@ -405,8 +339,8 @@ test_draft_in_history (void)
   set_text (dialog, "owner_nip", "198001012005011001");
   /* Incomplete is fine for a draft. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "report.save-draft", NULL);
-  g_assert_true (wait_until (has_no_dialog, NULL, 30));
-  window = find_toplevel (TEKEN_TYPE_REPORTS_WINDOW);
+  g_assert_true (app_test_wait_until (has_no_dialog, NULL, 30));
+  window = app_test_find_toplevel (TEKEN_TYPE_REPORTS_WINDOW, TRUE);
   g_assert_nonnull (window);
   entry = newest_entry ();
   g_assert_cmpint (teken_outbox_entry_get_state (entry), ==, TEKEN_OUTBOX_STATE_DRAFT);
@@ -441,15 +375,15 @@ test_send_delivered (void)
   dialog = open_form ("renewal");
   fill_renewal (dialog);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "report.send", NULL);
-  g_assert_true (wait_until (has_no_dialog, NULL, 30));
-  window = find_toplevel (TEKEN_TYPE_REPORTS_WINDOW);
+  g_assert_true (app_test_wait_until (has_no_dialog, NULL, 30));
+  window = app_test_find_toplevel (TEKEN_TYPE_REPORTS_WINDOW, TRUE);
   g_assert_nonnull (window);
   entry = newest_entry ();
   g_assert_cmpint (teken_outbox_entry_get_kind (entry), ==, TEKEN_REPORT_KIND_RENEWAL);
   w.id = teken_outbox_entry_get_id (entry);
   w.state = TEKEN_OUTBOX_STATE_SENT;
-  g_assert_true (wait_until (entry_in_state, &w, 60));
-  g_assert_true (wait_until (not_sending, window, 30));
+  g_assert_true (app_test_wait_until (entry_in_state, &w, 60));
+  g_assert_true (app_test_wait_until (not_sending, window, 30));
   g_clear_object (&entry);
   entry = newest_entry ();
   g_assert_cmpstr (teken_outbox_entry_get_receipt (entry), ==, "100001");
@@ -462,7 +396,7 @@ test_send_delivered (void)
   g_assert_cmpstr (expected, ==, "Sent · ticket 100001");
   g_assert_nonnull (strstr (text, expected));
   g_assert_nonnull (strstr (text, "Report delivered: ticket 100001"));   /* the toast */
-  save_screenshot (GTK_WIDGET (window), "reports-sent.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "reports-sent.png");
 
   /* "Open the letter" shows it in a Teken window. */
   {
@@ -472,12 +406,12 @@ test_send_delivered (void)
 
     gtk_widget_activate_action (GTK_WIDGET (window), "reports.open-letter", "s", teken_outbox_entry_get_id (entry));
     pump (100);
-    viewer = find_toplevel (TEKEN_TYPE_WINDOW);
+    viewer = app_test_find_toplevel (TEKEN_TYPE_WINDOW, TRUE);
     g_assert_nonnull (viewer);
     g_assert_nonnull (teken_window_get_file (viewer));
     shown_path = g_file_get_path (teken_window_get_file (viewer));
     g_assert_cmpstr (shown_path, ==, letter);
-    g_assert_true (wait_until (viewer_idle, viewer, 60));
+    g_assert_true (app_test_wait_until (viewer_idle, viewer, 60));
   }
   close_all ();
   helpdesk_stop (&h);
@@ -499,29 +433,29 @@ test_send_refused_then_remove (void)
   dialog = open_form ("renewal");
   fill_renewal (dialog);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "report.send", NULL);
-  g_assert_true (wait_until (has_no_dialog, NULL, 30));
-  window = find_toplevel (TEKEN_TYPE_REPORTS_WINDOW);
+  g_assert_true (app_test_wait_until (has_no_dialog, NULL, 30));
+  window = app_test_find_toplevel (TEKEN_TYPE_REPORTS_WINDOW, TRUE);
   entry = newest_entry ();
   id = g_strdup (teken_outbox_entry_get_id (entry));
   w.id = id;
   w.state = TEKEN_OUTBOX_STATE_FAILED;
-  g_assert_true (wait_until (entry_in_state, &w, 60));
-  g_assert_true (wait_until (not_sending, window, 30));
+  g_assert_true (app_test_wait_until (entry_in_state, &w, 60));
+  g_assert_true (app_test_wait_until (not_sending, window, 30));
   pump (300);
   text = shown_text (GTK_WIDGET (window));
   /* The server's own words, in the list and in the toast. */
   g_assert_nonnull (strstr (text, "Failed · "));
   g_assert_nonnull (strstr (text, "Valid email address required"));
   g_assert_nonnull (strstr (text, "The report was refused"));
-  save_screenshot (GTK_WIDGET (window), "reports-failed.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "reports-failed.png");
 
   /* Removing asks first; "Remove" deletes it. */
   gtk_widget_activate_action (GTK_WIDGET (window), "reports.remove", "s", id);
   pump (100);
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  confirm = app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, TRUE);
   g_assert_nonnull (confirm);
   g_assert_nonnull (teken_outbox_lookup (outbox (), id, NULL));
-  save_screenshot (GTK_WIDGET (confirm), "reports-remove-confirm.png");
+  app_test_save_screenshot (GTK_WIDGET (confirm), "reports-remove-confirm.png");
   adw_message_dialog_response (confirm, "remove");
   pump (100);
   g_assert_null (teken_outbox_lookup (outbox (), id, NULL));
@@ -545,10 +479,10 @@ test_send_server_error_queued (void)
   dialog = open_form ("renewal");
   fill_renewal (dialog);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "report.send", NULL);
-  g_assert_true (wait_until (has_no_dialog, NULL, 30));
-  window = find_toplevel (TEKEN_TYPE_REPORTS_WINDOW);
+  g_assert_true (app_test_wait_until (has_no_dialog, NULL, 30));
+  window = app_test_find_toplevel (TEKEN_TYPE_REPORTS_WINDOW, TRUE);
   g_assert_nonnull (window);
-  g_assert_true (wait_until (not_sending, window, 60));
+  g_assert_true (app_test_wait_until (not_sending, window, 60));
   entry = newest_entry ();
   id = g_strdup (teken_outbox_entry_get_id (entry));
   g_assert_cmpint (teken_outbox_entry_get_state (entry), ==, TEKEN_OUTBOX_STATE_QUEUED);
@@ -559,7 +493,7 @@ test_send_server_error_queued (void)
   g_assert_nonnull (strstr (text, "Queued · next attempt "));
   g_assert_nonnull (strstr (text, "database unavailable"));
   g_assert_nonnull (strstr (text, "retried automatically"));   /* the toast */
-  save_screenshot (GTK_WIDGET (window), "reports-queued.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "reports-queued.png");
   close_all ();
   helpdesk_stop (&h);
 }
@@ -636,21 +570,21 @@ test_send_signed (void)
   gtk_editable_set_text (GTK_EDITABLE (secret_row), "not the passphrase");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "report.send", NULL);
   pump (50);
-  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_true (app_test_wait_until (not_busy, dialog, 60));
   pump (100);
-  g_assert_nonnull (find_toplevel (TEKEN_TYPE_REPORT_DIALOG));
+  g_assert_nonnull (app_test_find_toplevel (TEKEN_TYPE_REPORT_DIALOG, TRUE));
   g_assert_true (gtk_widget_has_css_class (secret_row, "error"));
   g_assert_cmpuint (count_lines_with (h.record, " "), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (teken_outbox_get_entries (outbox ())), ==, n_before);
-  save_screenshot (GTK_WIDGET (dialog), "report-form-signed.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "report-form-signed.png");
 
   gtk_editable_set_text (GTK_EDITABLE (secret_row), pass);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "report.send", NULL);
-  g_assert_true (wait_until (has_no_dialog, NULL, 60));
+  g_assert_true (app_test_wait_until (has_no_dialog, NULL, 60));
   entry = newest_entry ();
   w.id = teken_outbox_entry_get_id (entry);
   w.state = TEKEN_OUTBOX_STATE_SENT;
-  g_assert_true (wait_until (entry_in_state, &w, 60));
+  g_assert_true (app_test_wait_until (entry_in_state, &w, 60));
   g_assert_cmpuint (count_lines_with (h.record, teken_outbox_entry_get_id (entry)), ==, 1);
 
   /* The letter in the outbox carries one valid signature (checked by poppler's pdfsig). */
@@ -693,7 +627,7 @@ test_identity_group (void)
   g_assert_nonnull (row);
   g_signal_emit_by_name (row, "activated");
   pump (100);
-  dialog = find_toplevel (TEKEN_TYPE_REPORT_DIALOG);
+  dialog = app_test_find_toplevel (TEKEN_TYPE_REPORT_DIALOG, TRUE);
   g_assert_nonnull (dialog);
   g_assert_cmpint (teken_report_dialog_get_kind (dialog), ==, TEKEN_REPORT_KIND_LOSS);
   close_all ();
@@ -729,7 +663,7 @@ test_due_sent_automatically (void)
   teken_reports_send_due (GTK_APPLICATION (app));
   w.id = teken_outbox_entry_get_id (entry);
   w.state = TEKEN_OUTBOX_STATE_SENT;
-  g_assert_true (wait_until (entry_in_state, &w, 60));
+  g_assert_true (app_test_wait_until (entry_in_state, &w, 60));
   g_assert_cmpuint (count_lines_with (h.record, w.id), ==, 1);
   helpdesk_stop (&h);
 }
@@ -742,12 +676,9 @@ main (int    argc,
   g_autofree char *no_bus = NULL;
   int ret;
 
-  home = g_dir_make_tmp ("teken-reports-test-XXXXXX", NULL);
+  home = app_test_make_home ("teken-reports-test-XXXXXX");
   keyring = g_build_filename (home, "keyring", NULL);
   no_bus = g_strdup_printf ("unix:path=%s/no-bus", home);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
   {
     g_autofree char *config = g_build_filename (home, "config", NULL);
     g_setenv ("XDG_CONFIG_HOME", config, TRUE);
@@ -762,14 +693,7 @@ main (int    argc,
   for (const char * const *v = (const char *[]) { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
                                                  "all_proxy", "ALL_PROXY", "no_proxy", NULL }; *v; v++)
     g_unsetenv (*v);
-  g_setenv ("GDK_BACKEND", "x11", FALSE);
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("GTK_A11Y", "none", FALSE);
-  if (g_getenv ("TEKEN_TEST_BUILDDIR") != NULL)
-    {
-      g_autofree char *schemas = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR"), "..", "data", NULL);
-      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, FALSE);
-    }
+  app_test_set_display_env ();
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -777,13 +701,9 @@ main (int    argc,
   g_assert_cmpint (argc, >=, 2);
   helpdesk_bin = argv[1];
 
-  screenshot_dir = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR") ? g_getenv ("TEKEN_TEST_BUILDDIR") : ".",
-                                     "app", "screenshots", NULL);
-  g_mkdir_with_parents (screenshot_dir, 0755);
+  app_test_init_screenshot_dir ();
 
-  app = teken_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = app_test_new_application ();
   /* Only the keyring (here: none) is listed: no p11-kit modules of the machine. */
   teken_identity_store_set_use_registered_modules (teken_reports_get_identity_store (GTK_APPLICATION (app)), FALSE);
   /* Open the (file-backed) keyring once here, before any worker thread uses it. */

@@ -22,6 +22,7 @@
 #include <qrencode.h>
 
 #include "../ltv/ltv-peers.h"
+#include "app-test-utils.h"
 #include "teken-application.h"
 #include "teken-cert-manager.h"
 #include "teken-cert-info.h"
@@ -30,6 +31,7 @@
 #include "teken-document-result.h"
 #include "teken-ltv-settings.h"
 #include "teken-pdf-document.h"
+#include "teken-pin-dialog.h"
 #include "teken-preferences.h"
 #include "teken-report-dialog.h"
 #include "teken-sign-dialog.h"
@@ -40,105 +42,19 @@
 #include "teken-window-sign.h"
 
 static TekenApplication *app;
-static char *screenshot_dir;
 static char *work_dir;
 static char *keyring_id;     /* individu-rsa2048.p12 imported without remembering the passphrase */
-
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static TekenReportDialog *
 find_report_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (TEKEN_IS_REPORT_DIALOG (window))
-        return TEKEN_REPORT_DIALOG (window);
-    }
-  return NULL;
+  return app_test_find_toplevel (TEKEN_TYPE_REPORT_DIALOG, FALSE);
 }
 
 static gboolean
 has_report_dialog (gpointer data)
 {
   return find_report_dialog () != NULL;
-}
-
-static void
-pump (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-window_idle (gpointer data)
-{
-  TekenWindow *window = data;
-
-  if (teken_window_get_busy (window))
-    return FALSE;
-  return g_strcmp0 (teken_window_get_page_name (window), "document") != 0 ||
-         teken_document_view_get_n_pages_drawn (window->view) > 0;
-}
-
-static gboolean
-is_drawable (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-  GskRenderer *renderer;
-  int width, height;
-
-  pump (300);
-  g_assert_true (wait_until (is_drawable, widget, 10));
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  for (guint i = 0; i < 100 && node == NULL; i++)
-    {
-      g_autoptr(GtkSnapshot) attempt = gtk_snapshot_new ();
-
-      pump (20);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (attempt), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&attempt));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 /* A fresh copy of the sample letter in its own folder, so output names are predictable. */
@@ -162,7 +78,6 @@ static TekenWindow *
 open_window (const char *path)
 {
   TekenWindow *window = teken_window_new (app);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   TekenIdentityStore *store = teken_window_get_identity_store (window);
   static gboolean configured;
   g_autoptr(GError) error = NULL;
@@ -174,10 +89,7 @@ open_window (const char *path)
       g_assert_true (teken_identity_store_add_module (store, g_getenv ("TEKEN_TEST_SOFTHSM_MODULE"), FALSE, &error));
       configured = TRUE;
     }
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
-  gtk_window_present (GTK_WINDOW (window));
-  teken_window_open (window, file);
-  g_assert_true (wait_until (window_idle, window, 60));
+  app_test_show_and_open (window, path, 760);
   return window;
 }
 
@@ -195,7 +107,7 @@ open_sign_dialog (TekenWindow *window)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign", NULL));
   dialog = teken_window_get_sign_dialog (window);
   g_assert_nonnull (dialog);
-  g_assert_true (wait_until (dialog_ready, dialog, 30));
+  g_assert_true (app_test_wait_until (dialog_ready, dialog, 30));
   return dialog;
 }
 
@@ -218,7 +130,7 @@ window_shows (gpointer data)
   GFile *file = teken_window_get_file (r->window);
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
-  return g_strcmp0 (path, r->expected) == 0 && window_idle (r->window) &&
+  return g_strcmp0 (path, r->expected) == 0 && app_test_window_idle (r->window) &&
          teken_window_get_result (r->window) != NULL;
 }
 
@@ -232,14 +144,14 @@ sign_and_wait_for_window (TekenWindow     *window,
 
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
-  g_assert_true (wait_until (not_busy, dialog, 60) || dialog == NULL);
+  g_assert_true (app_test_wait_until (not_busy, dialog, 60) || dialog == NULL);
   if (dialog != NULL)
     {
-      pump (100);
+      app_test_pump (100);
       if (dialog != NULL)
         g_error ("signing failed: %s", teken_sign_dialog_get_message (dialog));
     }
-  g_assert_true (wait_until (window_shows, &r, 60));
+  g_assert_true (app_test_wait_until (window_shows, &r, 60));
 }
 
 static TekenSignatureResult *
@@ -285,22 +197,22 @@ test_keyring_invisible (void)
   teken_sign_dialog_set_reason (dialog, "Persetujuan");
   teken_sign_dialog_set_location (dialog, "Kabupaten Contoh");
   g_assert_null (teken_sign_dialog_get_preview (dialog));
-  save_screenshot (GTK_WIDGET (dialog), "sign-01-dialog-invisible.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "sign-01-dialog-invisible.png");
 
   /* the passphrase is not remembered: the first attempt asks for it */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
-  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_true (app_test_wait_until (not_busy, dialog, 60));
   g_assert_true (teken_sign_dialog_get_asks_secret (dialog));
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
 
   /* a wrong passphrase says so and writes nothing */
   teken_sign_dialog_set_secret (dialog, "salah-sandi");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
-  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_true (app_test_wait_until (not_busy, dialog, 60));
   g_assert_cmpstr (teken_sign_dialog_get_message (dialog), !=, "");
   g_test_message ("wrong passphrase: %s", teken_sign_dialog_get_message (dialog));
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
-  save_screenshot (GTK_WIDGET (dialog), "sign-02-wrong-passphrase.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "sign-02-wrong-passphrase.png");
 
   teken_sign_dialog_set_secret (dialog, passphrase);
   sign_and_wait_for_window (window, dialog, expected);
@@ -312,7 +224,7 @@ test_keyring_invisible (void)
   /* the original is untouched */
   sha_after = teken_test_file_sha256 (letter);
   g_assert_cmpstr (sha_before, ==, sha_after);
-  save_screenshot (GTK_WIDGET (window), "sign-03-signed-invisible-verified.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "sign-03-signed-invisible-verified.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -346,7 +258,7 @@ test_keyring_visible_free_name (void)
   teken_sign_dialog_set_location (dialog, "Kabupaten Contoh");
   /* draw the rectangle on the page: the dialog hides while the user drags on the view */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.place", NULL));
-  pump (100);
+  app_test_pump (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   {
     int vw = gtk_widget_get_width (GTK_WIDGET (window->view));
@@ -357,7 +269,7 @@ test_keyring_visible_free_name (void)
     g_assert_true (teken_document_view_point_to_page (window->view, vw / 2.0 - 280, 320, &page, &px, &py));
     g_assert_cmpuint (page, ==, 0);
     g_assert_true (teken_window_place_stamp (window, vw / 2.0 - 280, 320, vw / 2.0 - 20, 410));
-    pump (100);
+    app_test_pump (100);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
     g_assert_true (teken_sign_dialog_get_rect (dialog, &page, &x, &y, &w, &h));
     g_assert_cmpuint (page, ==, 0);
@@ -367,13 +279,13 @@ test_keyring_visible_free_name (void)
     drawn_w = w;
     drawn_h = h;
   }
-  save_screenshot (GTK_WIDGET (window), "sign-04a-stamp-drawn-on-page.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "sign-04a-stamp-drawn-on-page.png");
   preview = teken_sign_dialog_get_preview (dialog);
   g_assert_nonnull (preview);
   g_assert_cmpint (gdk_texture_get_width (preview), ==, (int) (drawn_w * 2 + 0.5));
   g_assert_cmpint (gdk_texture_get_height (preview), ==, (int) (drawn_h * 2 + 0.5));
   teken_sign_dialog_set_secret (dialog, passphrase);
-  save_screenshot (GTK_WIDGET (dialog), "sign-04-dialog-visible-preview.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "sign-04-dialog-visible-preview.png");
   sign_and_wait_for_window (window, dialog, expected);
 
   g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
@@ -390,7 +302,7 @@ test_keyring_visible_free_name (void)
   assert_pdfsig_valid_trusted (expected);
   taken_sha_after = teken_test_file_sha256 (taken);
   g_assert_cmpstr (taken_sha, ==, taken_sha_after);
-  save_screenshot (GTK_WIDGET (window), "sign-05-signed-visible-verified.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "sign-05-signed-visible-verified.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -437,13 +349,13 @@ test_token_wrong_pin_then_right (void)
 
   teken_sign_dialog_set_secret (dialog, "0000");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
-  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_true (app_test_wait_until (not_busy, dialog, 60));
   g_test_message ("wrong PIN: %s / prompt now: %s", teken_sign_dialog_get_message (dialog),
                   teken_sign_dialog_get_secret_prompt (dialog));
   g_assert_cmpstr (teken_sign_dialog_get_message (dialog), !=, "");
   g_assert_true (teken_sign_dialog_get_asks_secret (dialog));
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
-  save_screenshot (GTK_WIDGET (dialog), "sign-06-token-wrong-pin.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "sign-06-token-wrong-pin.png");
 
   teken_sign_dialog_set_secret (dialog, g_getenv ("TEKEN_TEST_TOKEN_PIN"));
   sign_and_wait_for_window (window, dialog, expected);
@@ -470,15 +382,15 @@ test_cancel (void)
   g_assert_true (teken_sign_dialog_get_busy (dialog));
   /* cancel while the token login is under way */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.cancel", NULL));
-  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_true (app_test_wait_until (not_busy, dialog, 60));
   g_assert_nonnull (strstr (teken_sign_dialog_get_message (dialog), "cancelled"));
   /* nothing was written, not even a temporary file */
   files = teken_test_list_dir (dir);
   g_assert_cmpuint (files->len, ==, 1);
-  save_screenshot (GTK_WIDGET (dialog), "sign-07-cancelled.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "sign-07-cancelled.png");
   /* the dialog stays usable: cancel again closes it */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.cancel", NULL));
-  pump (100);
+  app_test_pump (100);
   g_assert_null (teken_window_get_sign_dialog (window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -518,7 +430,7 @@ test_unusable (void)
   for (guint i = 0; i < ids->len; i++)
     g_assert_false (teken_sign_dialog_select_identity (dialog, ids->pdata[i]));
   g_assert_true (teken_sign_dialog_select_identity (dialog, keyring_id));
-  save_screenshot (GTK_WIDGET (dialog), "sign-08-unusable-certificates.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "sign-08-unusable-certificates.png");
   /* clean up so later tests list only what they expect */
   gtk_window_destroy (GTK_WINDOW (dialog));
   for (guint i = 0; i < ids->len; i++)
@@ -535,7 +447,7 @@ test_unusable (void)
 static gboolean
 window_has_document (gpointer data)
 {
-  return g_strcmp0 (teken_window_get_page_name (data), "document") == 0 && window_idle (data);
+  return g_strcmp0 (teken_window_get_page_name (data), "document") == 0 && app_test_window_idle (data);
 }
 
 static void
@@ -557,7 +469,7 @@ demo_sign (TekenWindow *window,
   /* no passphrase to type: the demo identity's is remembered for the session */
   g_assert_false (teken_sign_dialog_get_asks_secret (dialog));
   g_assert_nonnull (teken_sign_dialog_get_preview (dialog));
-  save_screenshot (GTK_WIDGET (dialog), screenshot);
+  app_test_save_screenshot (GTK_WIDGET (dialog), screenshot);
   sign_and_wait_for_window (window, dialog, expected);
 }
 
@@ -576,8 +488,8 @@ test_demo_end_to_end (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_idle, window, 30));
-  save_screenshot (GTK_WIDGET (window), "demo-01-welcome.png");
+  g_assert_true (app_test_wait_until (app_test_window_idle, window, 30));
+  app_test_save_screenshot (GTK_WIDGET (window), "demo-01-welcome.png");
 
   /* the welcome page's "Try With a Demo Certificate": the keys are made off the main thread,
    * so the action returns at once with a spinner on the button, and the main loop runs on */
@@ -593,7 +505,7 @@ test_demo_end_to_end (void)
     g_assert_true (GTK_IS_SPINNER (gtk_widget_get_first_child (box)));
     g_assert_false (gtk_widget_is_sensitive (button));
   }
-  g_assert_true (wait_until (window_has_document, window, 60));
+  g_assert_true (app_test_wait_until (window_has_document, window, 60));
   g_assert_false (teken_window_get_demo_busy (window));
   file = teken_window_get_file (window);
   letter = g_file_get_path (file);
@@ -602,7 +514,7 @@ test_demo_end_to_end (void)
   demo = teken_demo_find_identity (teken_window_get_identity_store (window));
   g_assert_nonnull (demo);
   g_assert_cmpstr (teken_identity_get_label (demo), ==, TEKEN_DEMO_SIGNER_NAME);
-  save_screenshot (GTK_WIDGET (window), "demo-02-sample-letter.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "demo-02-sample-letter.png");
 
   /* signed with the demo certificate: valid signature, identity NOT confirmed */
   expected = g_build_filename (documents, "surat-contoh-signed.pdf", NULL);
@@ -612,7 +524,7 @@ test_demo_end_to_end (void)
   sig = last_signature (window);
   g_assert_cmpstr (teken_signature_result_get_signer_name (sig), ==, TEKEN_DEMO_SIGNER_NAME);
   g_assert_true (teken_x509_is_demo_certificate (teken_signature_result_get_signer_certificate (sig)));
-  save_screenshot (GTK_WIDGET (window), "demo-04-signed-untrusted.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "demo-04-signed-untrusted.png");
 
   /* the helpdesk step: trust the demo CA on this computer only, then sign the signed copy */
   expected2 = g_build_filename (documents, "surat-contoh-signed-signed.pdf", NULL);
@@ -621,7 +533,7 @@ test_demo_end_to_end (void)
                    TEKEN_VERDICT_SIGNED_VALID);
   sig2 = last_signature (window);
   g_assert_cmpstr (teken_signature_result_get_signer_name (sig2), ==, TEKEN_DEMO_SIGNER_NAME);
-  save_screenshot (GTK_WIDGET (window), "demo-06-signed-demo-ca-trusted.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "demo-06-signed-demo-ca-trusted.png");
   /* pdfsig (its own NSS trust, without the demo CA) still sees an untrusted issuer */
   {
     guint valid = 0, trusted = 0;
@@ -633,23 +545,6 @@ test_demo_end_to_end (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-
-static char *
-openssl_fingerprint (const char *cert_path)
-{
-  const char *argv[] = { "openssl", "x509", "-in", cert_path, "-noout", "-fingerprint", "-sha256", NULL };
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-  char *eq;
-
-  g_assert_true (teken_test_run (argv, &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (status, ==, 0);
-  eq = strchr (out, '=');
-  g_assert_nonnull (eq);
-  return g_strstrip (g_strdup (eq + 1));
-}
 
 static gboolean
 manager_ready (gpointer data)
@@ -680,16 +575,7 @@ has_message (gpointer data)
 static TekenCertManager *
 find_manager (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-
-      if (TEKEN_IS_CERT_MANAGER (w))
-        return TEKEN_CERT_MANAGER (w);
-    }
-  return NULL;
+  return app_test_find_toplevel (TEKEN_TYPE_CERT_MANAGER, FALSE);
 }
 
 static void
@@ -701,7 +587,7 @@ test_cert_manager (void)
   TekenCertManager *manager;
   g_autofree char *details = NULL;
   g_autofree char *crt = teken_test_pki_path ("individu-rsa2048.crt");
-  g_autofree char *expected_fp = openssl_fingerprint (crt);
+  g_autofree char *expected_fp = app_test_openssl_fingerprint (crt);
   g_autofree char *exported = g_build_filename (work_dir, "certs", "exported.pem", NULL);
   g_autofree char *exported_fp = NULL;
   g_autofree char *p12 = teken_test_pki_path ("jabatan-p256.p12");
@@ -722,7 +608,7 @@ test_cert_manager (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.certificates", NULL));
   manager = find_manager ();
   g_assert_nonnull (manager);
-  g_assert_true (wait_until (manager_ready, manager, 30));
+  g_assert_true (app_test_wait_until (manager_ready, manager, 30));
   n = teken_cert_manager_get_n_rows (manager);
   g_assert_cmpuint (n, ==, g_list_model_get_n_items (teken_identity_store_get_identities (store)));
   g_assert_cmpuint (n, >=, 4);  /* the keyring identity and the three token keys */
@@ -739,12 +625,12 @@ test_cert_manager (void)
   g_assert_nonnull (strstr (details, "Digital signature"));
   g_assert_nonnull (strstr (details, expected_fp));
   g_assert_nonnull (strstr (details, "Teken Test Root CA"));
-  save_screenshot (GTK_WIDGET (manager), "certs-01-details.png");
+  app_test_save_screenshot (GTK_WIDGET (manager), "certs-01-details.png");
 
   /* export: the file holds the same certificate */
   g_assert_true (teken_cert_manager_export_to (manager, export_file, &error));
   g_assert_no_error (error);
-  exported_fp = openssl_fingerprint (exported);
+  exported_fp = app_test_openssl_fingerprint (exported);
   g_assert_cmpstr (exported_fp, ==, expected_fp);
 
   /* import with the passphrase prompt */
@@ -752,12 +638,12 @@ test_cert_manager (void)
   dialog = teken_cert_manager_get_dialog (manager);
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), passphrase);
-  save_screenshot (GTK_WIDGET (dialog), "certs-02-import-passphrase.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "certs-02-import-passphrase.png");
   adw_message_dialog_response (dialog, "import");  /* closes the dialog */
   count.manager = manager;
   count.n = n + 1;
-  g_assert_true (wait_until (has_n_rows, &count, 30));
-  g_assert_true (wait_until (has_message, manager, 5));
+  g_assert_true (app_test_wait_until (has_n_rows, &count, 30));
+  g_assert_true (app_test_wait_until (has_message, manager, 5));
   g_assert_nonnull (teken_cert_manager_get_selected (manager));
   g_assert_cmpstr (teken_identity_get_label (teken_cert_manager_get_selected (manager)), ==, "Bupati Contoh");
   imported_id = g_strdup (teken_identity_get_id (teken_cert_manager_get_selected (manager)));
@@ -768,14 +654,14 @@ test_cert_manager (void)
 
   /* a wrong passphrase imports nothing and says so */
   teken_cert_manager_import_file (manager, other_file, "salah");
-  pump (200);
-  g_assert_true (wait_until (has_message, manager, 5));
+  app_test_pump (200);
+  g_assert_true (app_test_wait_until (has_message, manager, 5));
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
     while (strstr (teken_cert_manager_get_message (manager), "Bupati") != NULL &&
            g_get_monotonic_time () < deadline)
-      pump (20);
+      app_test_pump (20);
   }
   g_test_message ("wrong passphrase: %s", teken_cert_manager_get_message (manager));
   g_assert_null (strstr (teken_cert_manager_get_message (manager), "Imported"));
@@ -786,11 +672,141 @@ test_cert_manager (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (manager), "cert-manager.remove", NULL));
   dialog = teken_cert_manager_get_dialog (manager);
   g_assert_nonnull (dialog);
-  save_screenshot (GTK_WIDGET (dialog), "certs-03-remove-confirm.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "certs-03-remove-confirm.png");
   adw_message_dialog_response (dialog, "remove");
   count.n = n;
-  g_assert_true (wait_until (has_n_rows, &count, 30));
+  g_assert_true (app_test_wait_until (has_n_rows, &count, 30));
   g_assert_null (teken_identity_store_lookup (store, imported_id, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (manager));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The widget named `name` under `widget` (depth first), or NULL. */
+static GtkWidget *
+find_named_widget (GtkWidget  *widget,
+                   const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named_widget (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static TekenPinDialog *
+find_pin_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (TEKEN_IS_PIN_DIALOG (w))
+        return TEKEN_PIN_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+pin_dialog_idle (gpointer data)
+{
+  return !teken_pin_dialog_get_busy (data) && *teken_pin_dialog_get_message (data) != '\0';
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+pin_changed_cb (TekenPinDialog *dialog,
+                gboolean       *changed)
+{
+  *changed = TRUE;
+}
+
+/* Certificate manager → token identity → "Change PIN…": mismatch said inline, a wrong current
+ * PIN said inline, then the change; the token then takes the new PIN only. The PIN is put back. */
+static void
+test_cert_manager_change_pin (void)
+{
+  g_autofree char *letter = copy_letter ("pin");
+  TekenWindow *window = open_window (letter);
+  const char *pin = g_getenv ("TEKEN_TEST_TOKEN_PIN");
+  const char *new_pin = "Pin-Baru-7710";
+  g_autofree char *id = NULL;
+  g_autoptr(TekenPinDialog) dialog = NULL;
+  g_autoptr(TekenKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  TekenCertManager *manager;
+  TekenIdentity *identity;
+  GtkWidget *button;
+  gboolean changed = FALSE;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.certificates", NULL));
+  manager = find_manager ();
+  g_assert_nonnull (manager);
+  g_assert_true (app_test_wait_until (manager_ready, manager, 30));
+  id = token_identity_id (window);
+  g_assert_true (teken_cert_manager_select (manager, id));
+  identity = teken_cert_manager_get_selected (manager);
+  g_assert_true (teken_identity_can_change_pin (identity));
+  button = find_named_widget (GTK_WIDGET (manager), "change_pin_button");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  dialog = g_object_ref (find_pin_dialog ());
+  g_assert_nonnull (dialog);
+  g_signal_connect (dialog, "pin-changed", G_CALLBACK (pin_changed_cb), &changed);
+  g_assert_true (app_test_wait_until (app_test_is_drawable, dialog, 30));
+
+  /* The repetition does not match: said at once, and the change is not offered. */
+  teken_pin_dialog_set_pins (dialog, pin, new_pin, "Pin-Baru-7711");
+  g_assert_cmpstr (teken_pin_dialog_get_message (dialog), ==, "The new PINs do not match");
+  g_assert_false (gtk_widget_get_sensitive (find_named_widget (GTK_WIDGET (dialog), "change_button")));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "pin.change", NULL);
+  g_assert_false (teken_pin_dialog_get_busy (dialog));
+  app_test_pump (300);
+  app_test_save_screenshot (GTK_WIDGET (dialog), "certs-04-change-pin.png");
+
+  /* A wrong current PIN: the token refuses, the dialog stays open and says so. */
+  teken_pin_dialog_set_pins (dialog, "0000", new_pin, new_pin);
+  g_assert_cmpstr (teken_pin_dialog_get_message (dialog), ==, "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "pin.change", NULL));
+  g_assert_true (teken_pin_dialog_get_busy (dialog));
+  g_assert_true (app_test_wait_until (pin_dialog_idle, dialog, 30));
+  g_test_message ("wrong current PIN: %s", teken_pin_dialog_get_message (dialog));
+  g_assert_nonnull (strstr (teken_pin_dialog_get_message (dialog), "current PIN is wrong"));
+  g_assert_false (changed);
+
+  /* The right one: the PIN is changed, the dialog closes and the manager shows a toast. */
+  teken_pin_dialog_set_pins (dialog, pin, new_pin, new_pin);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "pin.change", NULL));
+  g_assert_true (app_test_wait_until (flag_set, &changed, 30));
+  g_assert_cmpstr (teken_pin_dialog_get_message (dialog), ==, "The token's PIN was changed");
+  g_assert_null (find_pin_dialog ());
+
+  /* The token takes the new PIN and refuses the old one. */
+  key = teken_identity_open_key_sync (identity, pin, NULL, &error);
+  g_assert_error (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_PIN_INCORRECT);
+  g_clear_error (&error);
+  key = teken_identity_open_key_sync (identity, new_pin, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_clear_object (&key);
+
+  /* Back to the session's PIN for the other tests. */
+  g_assert_true (teken_identity_change_pin_sync (identity, new_pin, pin, NULL, &error));
+  g_assert_no_error (error);
 
   gtk_window_destroy (GTK_WINDOW (manager));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -891,7 +907,7 @@ test_expiry_reminder (void)
 
   /* nothing expires within 30 days yet (the others have two years) */
   teken_window_check_expiry (window);
-  pump (1500);
+  app_test_pump (1500);
   g_assert_cmpstr (teken_window_get_expiry_text (window), ==, "");
 
   passphrase = teken_secret_read_file (pass_path, &error);
@@ -902,25 +918,25 @@ test_expiry_reminder (void)
 
   g_settings_set_string (settings, "ra-contact", "RA Diskominfo Kabupaten Contoh, telp. (0000) 123457");
   teken_window_check_expiry (window);
-  g_assert_true (wait_until (has_expiry_text, window, 30));
+  g_assert_true (app_test_wait_until (has_expiry_text, window, 30));
   text = teken_window_get_expiry_text (window);
   g_test_message ("reminder: %s", text);
   g_assert_nonnull (strstr (text, "expires in"));
   g_assert_nonnull (strstr (text, teken_identity_get_label (identity)));
   /* the desktop notification, as the notification server received it */
-  g_assert_true (wait_until (has_notification, NULL, 10));
+  g_assert_true (app_test_wait_until (has_notification, NULL, 10));
   g_test_message ("notification: %s", (char *) notifications->pdata[0]);
   g_assert_true (g_str_has_prefix (notifications->pdata[0], "Certificate Expires Soon\n"));
   g_assert_nonnull (strstr (notifications->pdata[0], "expires in"));
-  save_screenshot (GTK_WIDGET (window), "reminder-01-bar.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "reminder-01-bar.png");
   renewal = teken_window_show_renewal (window);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (renewal), "RA Diskominfo Kabupaten Contoh"));
-  save_screenshot (GTK_WIDGET (renewal), "reminder-02-renewal.png");
+  app_test_save_screenshot (GTK_WIDGET (renewal), "reminder-02-renewal.png");
   /* the reminder leads to the renewal report, prefilled with the expiring certificate */
   g_assert_true (adw_message_dialog_has_response (renewal, "request"));
   adw_message_dialog_response (renewal, "request");
   gtk_window_destroy (GTK_WINDOW (renewal));
-  g_assert_true (wait_until (has_report_dialog, NULL, 10));
+  g_assert_true (app_test_wait_until (has_report_dialog, NULL, 10));
   report = find_report_dialog ();
   g_assert_cmpint (teken_report_dialog_get_kind (report), ==, TEKEN_REPORT_KIND_RENEWAL);
   g_assert_cmpstr (teken_report_dialog_get_value (report, "cert_serial"), !=, "");
@@ -929,7 +945,7 @@ test_expiry_reminder (void)
   /* 0 turns the reminder off: the bar goes away */
   g_settings_set_uint (settings, "reminder-days", 5);
   teken_window_check_expiry (window);
-  pump (1500);
+  app_test_pump (1500);
   g_assert_cmpstr (teken_window_get_expiry_text (window), ==, "");
   g_settings_reset (settings, "reminder-days");
 
@@ -976,14 +992,14 @@ test_preferences (void)
         strstr (teken_cert_info_get_subject (anchors->pdata[i]), "Other") != NULL)
       other_id = g_strdup (teken_cert_info_get_sha256_hex (anchors->pdata[i]));
   g_assert_nonnull (other_id);
-  save_screenshot (GTK_WIDGET (prefs), "prefs-01-trust-anchors.png");
+  app_test_save_screenshot (GTK_WIDGET (prefs), "prefs-01-trust-anchors.png");
   g_assert_true (teken_preferences_remove_anchor (prefs, other_id, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (teken_preferences_get_n_anchors (prefs), ==, n);
 
   /* the reminder days are the GSettings key */
   g_settings_set_uint (settings, "reminder-days", 45);
-  pump (50);
+  app_test_pump (50);
   g_assert_cmpuint (g_settings_get_uint (settings, "reminder-days"), ==, 45);
   g_settings_reset (settings, "reminder-days");
   gtk_window_destroy (GTK_WINDOW (prefs));
@@ -1031,7 +1047,7 @@ test_empty_field (void)
   g_assert_true (teken_sign_dialog_select_field (dialog, field_name));
   g_assert_nonnull (teken_sign_dialog_get_preview (dialog));
   teken_sign_dialog_set_secret (dialog, passphrase);
-  save_screenshot (GTK_WIDGET (dialog), "sign-09-empty-field.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "sign-09-empty-field.png");
   sign_and_wait_for_window (window, dialog, expected);
 
   /* the field was filled: still one field, now signed and valid */
@@ -1044,7 +1060,7 @@ test_empty_field (void)
     g_assert_cmpint (teken_signature_result_get_status (sig), ==, TEKEN_SIGNATURE_STATUS_VALID);
   }
   assert_pdfsig_valid_trusted (expected);
-  save_screenshot (GTK_WIDGET (window), "sign-10-empty-field-signed.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "sign-10-empty-field-signed.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1090,21 +1106,21 @@ test_batch (void)
     }
   g_ptr_array_add (files, g_file_new_for_path (dir));
   batch = teken_window_sign_batch (window, files);
-  g_assert_true (wait_until (batch_ready, batch, 30));
+  g_assert_true (app_test_wait_until (batch_ready, batch, 30));
   g_assert_cmpuint (teken_batch_window_get_n_files (batch), ==, 5);
   /* one PIN entry for the whole batch, from the token */
   g_assert_true (teken_batch_window_select_identity (batch, token_id));
   teken_batch_window_set_secret (batch, g_getenv ("TEKEN_TEST_TOKEN_PIN"));
   teken_batch_window_set_visible_stamp (batch, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (batch), "batch.sign", NULL));
-  g_assert_true (wait_until (batch_done, batch, 120));
+  g_assert_true (app_test_wait_until (batch_done, batch, 120));
   g_test_message ("batch: %s", teken_batch_window_get_summary (batch));
   for (guint i = 0; i < 5; i++)
     g_test_message ("  %u: %s", i + 1, teken_batch_window_get_status (batch, i));
   g_assert_nonnull (strstr (teken_batch_window_get_summary (batch), "4 signed, 1 failed"));
   g_assert_true (g_str_has_prefix (teken_batch_window_get_status (batch, 2), "") &&
                  strstr (teken_batch_window_get_status (batch, 2), "Signed") == NULL);
-  save_screenshot (GTK_WIDGET (batch), "batch-01-five-one-bad.png");
+  app_test_save_screenshot (GTK_WIDGET (batch), "batch-01-five-one-bad.png");
 
   /* four signed copies, valid and trusted; nothing for the bad file, no temporary leftovers */
   for (guint i = 1; i <= 5; i++)
@@ -1142,7 +1158,7 @@ open_preferences (TekenWindow *window)
     }
   g_assert_nonnull (prefs);
   teken_preferences_show_signing (prefs);
-  pump (50);
+  app_test_pump (50);
   return prefs;
 }
 
@@ -1171,7 +1187,7 @@ set_level_in_preferences (TekenPreferences *prefs,
   g_signal_emit_by_name (tsa_row, "apply");
   adw_combo_row_set_selected (prefs_child (prefs, "level_row"), level);
   gtk_switch_set_active (prefs_child (prefs, "fallback_switch"), fallback);
-  pump (20);
+  app_test_pump (20);
 
   /* stored where teken-cli reads them */
   settings = teken_ltv_settings_load (NULL, &error);
@@ -1261,7 +1277,7 @@ test_prefs_level_bt (void)
   g_test_message ("time stamp by %s", teken_signature_result_get_timestamp_authority (sig));
   g_assert_nonnull (strstr (teken_signature_result_get_timestamp_authority (sig), "TSA"));
   assert_pdfsig_valid_trusted (expected);
-  save_screenshot (GTK_WIDGET (window), "prefs-03-signed-level-bt.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "prefs-03-signed-level-bt.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_free (record.warning);
@@ -1293,12 +1309,12 @@ test_prefs_tsa_down (void)
   teken_sign_dialog_set_visible_stamp (dialog, FALSE);
   teken_sign_dialog_set_secret (dialog, passphrase);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-dialog.sign", NULL));
-  g_assert_true (wait_until (not_busy, dialog, 60));
+  g_assert_true (app_test_wait_until (not_busy, dialog, 60));
   g_test_message ("TSA down: %s", teken_sign_dialog_get_message (dialog));
   g_assert_false (record.signed_);
   g_assert_nonnull (strstr (teken_sign_dialog_get_message (dialog), "refused the connection"));
   g_assert_nonnull (strstr (teken_sign_dialog_get_message (dialog), "level B-T could not be reached"));
-  save_screenshot (GTK_WIDGET (dialog), "prefs-04-tsa-down.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "prefs-04-tsa-down.png");
   /* no output and no temporary leftovers: only the letter */
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
   listing = teken_test_list_dir (dir);
@@ -1484,8 +1500,8 @@ test_prefs_stamp_defaults (void)
   stored = g_settings_get_string (settings, "stamp-qr-template");
   g_assert_cmpstr (stored, ==, "{name} | {date} | {file} | {reason}");
   set_level_in_preferences (prefs, TEKEN_PADES_LEVEL_B_T, url, FALSE);
-  pump (200);
-  save_screenshot (GTK_WIDGET (prefs), "prefs-02-level-and-stamp.png");
+  app_test_pump (200);
+  app_test_save_screenshot (GTK_WIDGET (prefs), "prefs-02-level-and-stamp.png");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
   /* sign visibly: the preview and the signature carry the image and the expanded QR text */
@@ -1500,7 +1516,7 @@ test_prefs_stamp_defaults (void)
                              teken_identity_get_label (teken_sign_dialog_get_identity (dialog)), day);
   g_test_message ("QR text: %s", qr_text);
   teken_sign_dialog_set_secret (dialog, passphrase);
-  save_screenshot (GTK_WIDGET (dialog), "prefs-05-sign-dialog-stamp-defaults.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "prefs-05-sign-dialog-stamp-defaults.png");
   sign_and_wait_for_window (window, dialog, expected);
 
   content = signed_appearance (expected, &n_images);
@@ -1515,7 +1531,7 @@ test_prefs_stamp_defaults (void)
   g_assert_true (teken_signature_result_has_timestamp (sig));
   g_assert_cmpint (teken_document_result_get_verdict (teken_window_get_result (window)), ==, TEKEN_VERDICT_SIGNED_VALID);
   assert_pdfsig_valid_trusted (expected);
-  save_screenshot (GTK_WIDGET (window), "prefs-06-signed-stamp-defaults.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "prefs-06-signed-stamp-defaults.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   reset_signing_preferences ();
@@ -1575,17 +1591,9 @@ main (int    argc,
   int ret;
 
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GDK_BACKEND", "x11", FALSE);
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("GTK_A11Y", "none", FALSE);
+  app_test_set_display_env ();
   g_setenv ("LANGUAGE", "C", TRUE);
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
-  if (g_getenv ("TEKEN_TEST_BUILDDIR") != NULL)
-    {
-      g_autofree char *schemas = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR"), "..", "data", NULL);
-
-      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, FALSE);
-    }
   if (g_getenv ("TEKEN_TEST_SOFTHSM_MODULE") == NULL || g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     {
       g_print ("1..0 # SKIP needs tests/identity/run-session.sh (keyring and token)\n");
@@ -1597,15 +1605,11 @@ main (int    argc,
   adw_init ();
   teken_core_init ();
 
-  screenshot_dir = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR") ? g_getenv ("TEKEN_TEST_BUILDDIR") : ".",
-                                     "app", "screenshots", NULL);
-  g_mkdir_with_parents (screenshot_dir, 0755);
+  app_test_init_screenshot_dir ();
   prepare_fixtures ();
   start_fake_notification_server ();
 
-  app = teken_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = app_test_new_application ();
 
   g_test_add_func ("/app/sign/keyring-invisible", test_keyring_invisible);
   g_test_add_func ("/app/sign/keyring-visible-free-name", test_keyring_visible_free_name);
@@ -1615,6 +1619,7 @@ main (int    argc,
   g_test_add_func ("/app/sign/unusable", test_unusable);
   g_test_add_func ("/app/sign/batch-five-one-bad", test_batch);
   g_test_add_func ("/app/certs/manager", test_cert_manager);
+  g_test_add_func ("/app/certs/change-pin", test_cert_manager_change_pin);
   g_test_add_func ("/app/certs/expiry-reminder", test_expiry_reminder);
   g_test_add_func ("/app/certs/preferences", test_preferences);
   g_test_add_func ("/app/prefs/level-bt-local-tsa", test_prefs_level_bt);

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "app-test-utils.h"
 #include "teken-application.h"
 #include "teken-cert-info.h"
 #include "teken-core.h"
@@ -29,96 +30,13 @@ static TekenApplication *app;
 static char *signed_path;
 static char *untrusted_path;
 static char *tampered_path;
-static char *screenshot_dir;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-window_idle (gpointer data)
-{
-  TekenWindow *window = data;
-  const char *page = teken_window_get_page_name (window);
-
-  if (teken_window_get_busy (window))
-    return FALSE;
-  /* A shown document also needs its first page on screen. */
-  return g_strcmp0 (page, "document") != 0 || teken_document_view_get_n_pages_drawn (window->view) > 0;
-}
-
-static void
-pump (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-is_drawable (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-  GskRenderer *renderer;
-  int width, height;
-
-  pump (300);
-  g_assert_true (wait_until (is_drawable, widget, 10));
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  /* Dialogs fade in: an empty node means nothing is visible yet. */
-  for (guint i = 0; i < 100 && node == NULL; i++)
-    {
-      g_autoptr(GtkSnapshot) attempt = gtk_snapshot_new ();
-
-      pump (20);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (attempt), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&attempt));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static TekenWindow *
 open_window (const char *path)
 {
   TekenWindow *window = teken_window_new (app);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  teken_window_open (window, file);
-  g_assert_true (wait_until (window_idle, window, 60));
+  app_test_show_and_open (window, path, 720);
   return window;
 }
 
@@ -126,7 +44,7 @@ static void
 close_window (TekenWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  pump (50);
+  app_test_pump (50);
 }
 
 /* Widget actions have no public query in GTK 4.8: a button bound to the action follows its state. */
@@ -140,28 +58,10 @@ action_enabled (TekenWindow *window,
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), full);
   gtk_box_append (GTK_BOX (window->page_box), button);
-  pump (20);
+  app_test_pump (20);
   enabled = gtk_widget_get_sensitive (button);
   gtk_box_remove (GTK_BOX (window->page_box), button);
   return enabled;
-}
-
-/* SHA-256 fingerprint of a PEM certificate by `openssl x509`, as "AB:CD:…". */
-static char *
-openssl_fingerprint (const char *cert_path)
-{
-  const char *argv[] = { "openssl", "x509", "-in", cert_path, "-noout", "-fingerprint", "-sha256", NULL };
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-  char *eq;
-
-  g_assert_true (teken_test_run (argv, &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (status, ==, 0);
-  eq = strchr (out, '=');
-  g_assert_nonnull (eq);
-  return g_strstrip (g_strdup (eq + 1));
 }
 
 static void
@@ -170,13 +70,13 @@ test_welcome (void)
   TekenWindow *window = teken_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  pump (100);
+  app_test_pump (100);
   g_assert_cmpstr (teken_window_get_page_name (window), ==, "welcome");
   g_assert_cmpstr (teken_window_get_verdict_text (window), ==, "");
   g_assert_true (action_enabled (window, "open"));
   g_assert_false (action_enabled (window, "zoom-in"));
   g_assert_false (action_enabled (window, "next-page"));
-  save_screenshot (GTK_WIDGET (window), "app-welcome.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "app-welcome.png");
   close_window (window);
 }
 
@@ -186,7 +86,7 @@ test_signed_valid (void)
   TekenWindow *window = open_window (signed_path);
   TekenDocumentResult *result;
   g_autofree char *crt = teken_test_pki_path ("individu-rsa2048.crt");
-  g_autofree char *fingerprint = openssl_fingerprint (crt);
+  g_autofree char *fingerprint = app_test_openssl_fingerprint (crt);
   TekenSignatureDetails *details;
 
   g_assert_cmpstr (teken_window_get_page_name (window), ==, "document");
@@ -197,7 +97,7 @@ test_signed_valid (void)
   g_assert_cmpstr (teken_signature_bar_get_style (window->signature_bar), ==, "success");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-signatures", NULL);
-  pump (100);
+  app_test_pump (100);
   g_assert_true (adw_flap_get_reveal_flap (window->flap));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->sidebar_stack), ==, "signatures");
   g_assert_cmpuint (teken_signature_list_get_n_rows (window->signature_list), ==, 1);
@@ -207,13 +107,13 @@ test_signed_valid (void)
 
   /* The visible field is at the bottom of page 1: activating the row scrolls down to it. */
   teken_signature_list_activate_row (window->signature_list, 0);
-  pump (200);
+  app_test_pump (200);
   g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (window->scrolled)), >, 0);
   g_assert_cmpuint (teken_document_view_get_current_page (window->view), ==, 0);
-  save_screenshot (GTK_WIDGET (window), "app-signed-valid.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "app-signed-valid.png");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.signature-details", "u", 0);
-  pump (200);
+  app_test_pump (200);
   details = NULL;
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
     if (TEKEN_IS_SIGNATURE_DETAILS (l->data))
@@ -228,10 +128,10 @@ test_signed_valid (void)
   g_assert_nonnull (strstr (teken_signature_details_get_row_value (details, "Field"), "page 1"));
   g_assert_cmpstr (teken_signature_details_get_row_value (details, "Reason"), ==, "Persetujuan");
   gtk_window_set_default_size (GTK_WINDOW (details), 600, 900);
-  pump (200);
-  save_screenshot (GTK_WIDGET (details), "app-signature-details.png");
+  app_test_pump (200);
+  app_test_save_screenshot (GTK_WIDGET (details), "app-signature-details.png");
   teken_signature_details_scroll_to_row (details, "Kind");
-  save_screenshot (GTK_WIDGET (details), "app-signature-certificate.png");
+  app_test_save_screenshot (GTK_WIDGET (details), "app-signature-certificate.png");
   gtk_window_destroy (GTK_WINDOW (details));
   close_window (window);
 }
@@ -253,14 +153,14 @@ test_tampered (void)
   g_assert_cmpuint (teken_signature_list_get_n_rows (window->signature_list), ==, 1);
   signature = g_list_model_get_item (teken_document_result_get_signatures (result), 0);
   g_assert_true (teken_signature_result_has_reason (signature, TEKEN_SIGNATURE_REASON_DIGEST_MISMATCH));
-  save_screenshot (GTK_WIDGET (window), "app-tampered.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "app-tampered.png");
 
   details = teken_window_show_signature_details (window, 0);
   g_assert_nonnull (details);
-  pump (100);
+  app_test_pump (100);
   g_assert_cmpstr (teken_signature_details_get_row_value (TEKEN_SIGNATURE_DETAILS (details), "Signed content"), ==,
                    "Changed or not verifiable");
-  save_screenshot (GTK_WIDGET (details), "app-tampered-details.png");
+  app_test_save_screenshot (GTK_WIDGET (details), "app-tampered-details.png");
   gtk_window_destroy (details);
   close_window (window);
 }
@@ -277,7 +177,7 @@ test_unsigned (void)
   g_assert_cmpuint (teken_signature_list_get_n_rows (window->signature_list), ==, 0);
   g_assert_true (action_enabled (window, "next-page"));
   g_assert_false (action_enabled (window, "previous-page"));
-  save_screenshot (GTK_WIDGET (window), "app-unsigned.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "app-unsigned.png");
   close_window (window);
 }
 
@@ -292,11 +192,11 @@ test_not_pdf (void)
   g_assert_cmpstr (teken_window_get_page_name (window), ==, "error");
   g_assert_cmpstr (teken_window_get_verdict_text (window), ==, "");
   g_assert_false (action_enabled (window, "zoom-in"));
-  save_screenshot (GTK_WIDGET (window), "app-not-pdf.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "app-not-pdf.png");
 
   /* The window (and the app) keep working. */
   teken_window_open (window, file);
-  g_assert_true (wait_until (window_idle, window, 60));
+  g_assert_true (app_test_wait_until (app_test_window_idle, window, 60));
   g_assert_cmpstr (teken_window_get_page_name (window), ==, "document");
   close_window (window);
 }
@@ -338,26 +238,26 @@ test_encrypted (void)
 
   gtk_window_present (GTK_WINDOW (window));
   teken_window_open (window, file);
-  g_assert_true (wait_until (has_message_dialog, NULL, 30));
+  g_assert_true (app_test_wait_until (has_message_dialog, NULL, 30));
   dialog = find_message_dialog ();
   entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  save_screenshot (GTK_WIDGET (dialog), "app-password.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "app-password.png");
 
   /* A wrong password asks again. */
   /* As a click on a response button does: respond, then close. */
   gtk_editable_set_text (entry, "salah");
   adw_message_dialog_response (dialog, "unlock");
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (wait_until (has_retry_dialog, NULL, 30));
+  g_assert_true (app_test_wait_until (has_retry_dialog, NULL, 30));
   dialog = find_message_dialog ();
 
   entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   gtk_editable_set_text (entry, "rahasia");
   adw_message_dialog_response (dialog, "unlock");
   gtk_window_close (GTK_WINDOW (dialog));
-  pump (100);
+  app_test_pump (100);
   g_assert_null (find_message_dialog ());
-  g_assert_true (wait_until (window_idle, window, 60));
+  g_assert_true (app_test_wait_until (app_test_window_idle, window, 60));
   g_assert_cmpstr (teken_window_get_page_name (window), ==, "document");
   /* The verifier does not read encrypted files: the bar must not claim a valid signature. */
   g_assert_cmpstr (teken_window_get_verdict_text (window), !=, "");
@@ -374,19 +274,19 @@ test_navigation (void)
 
   g_assert_cmpuint (teken_page_renderer_get_n_pages (window->renderer), ==, 200);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.next-page", NULL);
-  pump (50);
+  app_test_pump (50);
   g_assert_cmpuint (teken_document_view_get_current_page (window->view), ==, 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.last-page", NULL);
-  pump (50);
+  app_test_pump (50);
   g_assert_cmpuint (teken_document_view_get_current_page (window->view), ==, 199);
   g_assert_false (action_enabled (window, "next-page"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.first-page", NULL);
-  pump (50);
+  app_test_pump (50);
   g_assert_cmpuint (teken_document_view_get_current_page (window->view), ==, 0);
 
   gtk_editable_set_text (GTK_EDITABLE (window->page_entry), "42");
   g_signal_emit_by_name (window->page_entry, "activate");
-  pump (50);
+  app_test_pump (50);
   g_assert_cmpuint (teken_document_view_get_current_page (window->view), ==, 41);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-fit-width", NULL);
@@ -397,7 +297,7 @@ test_navigation (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-level", "d", 2.0);
   g_assert_cmpfloat_with_epsilon (teken_document_view_get_zoom (window->view), 2.0, 1e-9);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-fit-page", NULL);
-  pump (50);
+  app_test_pump (50);
   g_assert_cmpint (teken_document_view_get_zoom_mode (window->view), ==, TEKEN_ZOOM_FIT_PAGE);
   g_assert_cmpfloat (teken_document_view_get_zoom (window->view), <, zoom);
   /* Zooming keeps the page being read. */
@@ -419,11 +319,11 @@ test_find (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL);
   teken_find_bar_search (window->find_bar, "Kabupaten Contoh");
-  g_assert_true (wait_until (find_done, window->find_bar, 30));
+  g_assert_true (app_test_wait_until (find_done, window->find_bar, 30));
   g_assert_cmpuint (teken_find_bar_get_n_matches (window->find_bar), >=, 2);
-  save_screenshot (GTK_WIDGET (window), "app-find.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "app-find.png");
   teken_find_bar_search (window->find_bar, "kata-yang-tidak-ada");
-  g_assert_true (wait_until (find_done, window->find_bar, 30));
+  g_assert_true (app_test_wait_until (find_done, window->find_bar, 30));
   g_assert_cmpuint (teken_find_bar_get_n_matches (window->find_bar), ==, 0);
   close_window (window);
 }
@@ -450,20 +350,20 @@ test_untrusted_then_trusted (void)
   g_assert_cmpint (teken_document_result_get_verdict (result), ==, TEKEN_VERDICT_IDENTITY_UNCONFIRMED);
   g_assert_cmpstr (teken_window_get_verdict_text (window), ==, teken_verdict_get_text (TEKEN_VERDICT_IDENTITY_UNCONFIRMED));
   g_assert_cmpstr (teken_signature_bar_get_style (window->signature_bar), ==, "warning");
-  save_screenshot (GTK_WIDGET (window), "app-untrusted.png");
+  app_test_save_screenshot (GTK_WIDGET (window), "app-untrusted.png");
 
   details = teken_window_show_signature_details (window, 0);
   g_assert_true (teken_signature_details_ask_trust (TEKEN_SIGNATURE_DETAILS (details)));
-  g_assert_true (wait_until (has_message_dialog, NULL, 10));
+  g_assert_true (app_test_wait_until (has_message_dialog, NULL, 10));
   dialog = find_message_dialog ();
   /* The warning names the fingerprint to compare. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "SHA-256"));
-  save_screenshot (GTK_WIDGET (dialog), "app-trust-warning.png");
+  app_test_save_screenshot (GTK_WIDGET (dialog), "app-trust-warning.png");
   adw_message_dialog_response (dialog, "trust");
   gtk_window_close (GTK_WINDOW (dialog));
 
   /* Trusting re-checks the document: now valid. */
-  g_assert_true (wait_until (verdict_is_valid, window, 60));
+  g_assert_true (app_test_wait_until (verdict_is_valid, window, 60));
   g_assert_cmpstr (teken_signature_bar_get_style (window->signature_bar), ==, "success");
   gtk_window_destroy (details);
   close_window (window);
@@ -473,7 +373,7 @@ static gboolean
 revision_window_ready (gpointer data)
 {
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (TEKEN_IS_WINDOW (l->data) && window_idle (l->data) &&
+    if (TEKEN_IS_WINDOW (l->data) && app_test_window_idle (l->data) &&
         g_strcmp0 (teken_window_get_page_name (l->data), "document") == 0)
       {
         *(TekenWindow **) data = l->data;
@@ -497,7 +397,7 @@ test_signed_version (void)
   close_window (window);
 
   teken_application_open_revision (app, file, length, "Budi Santoso");
-  g_assert_true (wait_until (revision_window_ready, &revision, 60));
+  g_assert_true (app_test_wait_until (revision_window_ready, &revision, 60));
   g_assert_cmpuint (teken_page_renderer_get_n_pages (revision->renderer), ==, 2);
   /* Read-only: no verification, the bar says what is shown. */
   g_assert_null (teken_window_get_result (revision));
@@ -506,27 +406,16 @@ test_signed_version (void)
 }
 
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
 static gboolean
 has_about (gpointer data)
 {
-  return find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL;
+  return app_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW, TRUE) != NULL;
 }
 
 static gboolean
 has_shortcuts (gpointer data)
 {
-  return find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) != NULL;
+  return app_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, TRUE) != NULL;
 }
 
 static void
@@ -537,20 +426,20 @@ test_about_and_shortcuts (void)
   GtkWindow *shortcuts;
 
   gtk_window_present (GTK_WINDOW (window));
-  pump (100);
+  app_test_pump (100);
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_until (has_about, NULL, 10));
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_true (app_test_wait_until (has_about, NULL, 10));
+  about = app_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW, TRUE);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Teken");
   g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
-  save_screenshot (GTK_WIDGET (about), "app-about.png");
+  app_test_save_screenshot (GTK_WIDGET (about), "app-about.png");
   gtk_window_destroy (about);
 
   /* The shortcuts window comes from the resource gtk/help-overlay.ui. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  g_assert_true (wait_until (has_shortcuts, NULL, 10));
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
-  save_screenshot (GTK_WIDGET (shortcuts), "app-shortcuts.png");
+  g_assert_true (app_test_wait_until (has_shortcuts, NULL, 10));
+  shortcuts = app_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, TRUE);
+  app_test_save_screenshot (GTK_WIDGET (shortcuts), "app-shortcuts.png");
   gtk_window_destroy (shortcuts);
   close_window (window);
 }
@@ -599,13 +488,13 @@ test_cache_bounded (void)
   gsize limit = 8 * 1024 * 1024;
 
   teken_page_renderer_load_async (file, NULL, NULL, NULL, loaded_cb, &renderer);
-  g_assert_true (wait_until (is_set, &renderer, 30));
+  g_assert_true (app_test_wait_until (is_set, &renderer, 30));
   teken_page_renderer_set_cache_limit (renderer, limit);
   g_signal_connect (renderer, "page-rendered", G_CALLBACK (count_rendered_cb), NULL);
   /* 40 pages of about 1.5 MB each would need 60 MB. */
   for (guint i = 0; i < 40; i++)
     teken_page_renderer_request (renderer, i, 600, TEKEN_RENDER_VIEW);
-  g_assert_true (wait_until (renderer_idle, renderer, 60));
+  g_assert_true (app_test_wait_until (renderer_idle, renderer, 60));
   g_assert_cmpuint (teken_page_renderer_get_cache_peak (renderer), <=, limit);
   g_assert_cmpuint (teken_page_renderer_get_cache_size (renderer), <=, limit);
   /* Some pages are still cached, the others were evicted. */
@@ -684,35 +573,19 @@ main (int    argc,
   int ret;
 
   /* Settings, recent files and the user trust store live in a throw-away home. */
-  home = g_dir_make_tmp ("teken-app-test-XXXXXX", NULL);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  home = app_test_make_home ("teken-app-test-XXXXXX");
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  /* Deterministic rendering under Xvfb; each can be overridden from outside. */
-  g_setenv ("GDK_BACKEND", "x11", FALSE);
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("GTK_A11Y", "none", FALSE);
-  if (g_getenv ("TEKEN_TEST_BUILDDIR") != NULL)
-    {
-      g_autofree char *schemas = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR"), "..", "data", NULL);
-
-      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, FALSE);
-    }
+  app_test_set_display_env ();
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   teken_core_init ();
 
-  screenshot_dir = g_build_filename (g_getenv ("TEKEN_TEST_BUILDDIR") ? g_getenv ("TEKEN_TEST_BUILDDIR") : ".",
-                                     "app", "screenshots", NULL);
-  g_mkdir_with_parents (screenshot_dir, 0755);
+  app_test_init_screenshot_dir ();
   prepare_fixtures ();
 
-  app = teken_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  app = app_test_new_application ();
 
   g_test_add_func ("/app/window/welcome", test_welcome);
   g_test_add_func ("/app/window/signed-valid", test_signed_valid);

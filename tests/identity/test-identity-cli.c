@@ -244,6 +244,42 @@ test_wrong_pin (void)
   assert_pdf_valid (good);
 }
 
+/* certs change-pin: PINs from files only; wrong old PIN and a too-short new PIN are refused;
+ * after the change the token signs with the new PIN only. The PIN is put back. */
+static void
+test_change_pin (void)
+{
+  g_autofree char *in = teken_test_corpus_path ("naskah-dinas-libreoffice.pdf");
+  g_autofree char *new_pin_file = write_tmp ("new-pin", "Pin-Cli-Baru-3391\n");
+  g_autofree char *short_pin_file = write_tmp ("short-pin", "12\n");
+  g_autofree char *old_fails = g_build_filename (tmp, "change-pin-old.pdf", NULL);
+  g_autofree char *new_works = g_build_filename (tmp, "change-pin-new.pdf", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *out = NULL;
+  const char *uri = "pkcs11:token=teken-test;id=%01";
+
+  g_assert_cmpint (cli (NULL, NULL, &err, "certs", "change-pin", uri, "--pin-file", wrong_pin_file,
+                        "--new-pin-file", new_pin_file, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "current PIN is wrong"));
+  g_assert_cmpint (cli (NULL, NULL, &err2, "certs", "change-pin", uri, "--pin-file", pin_file,
+                        "--new-pin-file", short_pin_file, NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "4 to 255"));
+
+  g_assert_cmpint (cli (NULL, &out, NULL, "certs", "change-pin", uri, "--pin-file", pin_file,
+                        "--new-pin-file", new_pin_file, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "was changed"));
+  g_assert_cmpint (cli (NULL, NULL, NULL, "sign", "--identity", uri, "--pin-file", pin_file,
+                        "-o", old_fails, in, NULL), ==, 1);
+  g_assert_false (g_file_test (old_fails, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (cli (NULL, NULL, NULL, "sign", "--identity", uri, "--pin-file", new_pin_file,
+                        "-o", new_works, in, NULL), ==, 0);
+  assert_pdf_valid (new_works);
+
+  g_assert_cmpint (cli (NULL, NULL, NULL, "certs", "change-pin", uri, "--pin-file", new_pin_file,
+                        "--new-pin-file", pin_file, NULL), ==, 0);
+}
+
 static void
 test_export (void)
 {
@@ -407,6 +443,7 @@ main (int    argc,
   g_test_add_func ("/identity-cli/sign-keyring", test_sign_keyring);
   g_test_add_func ("/identity-cli/sign-token", test_sign_token);
   g_test_add_func ("/identity-cli/wrong-pin", test_wrong_pin);
+  g_test_add_func ("/identity-cli/change-pin", test_change_pin);
   g_test_add_func ("/identity-cli/export", test_export);
   g_test_add_func ("/identity-cli/expiring", test_expiring);
   g_test_add_func ("/identity-cli/remove", test_remove);

@@ -635,6 +635,77 @@ test_token_wrong_pin (void)
 }
 
 static void
+on_pin_changed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+
+  teken_identity_change_pin_finish (TEKEN_IDENTITY (source), result, error);
+  if (*error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");  /* marks completion */
+}
+
+static void
+test_token_change_pin (void)
+{
+  g_autoptr(TekenIdentityStore) store = new_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenKey) key = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  const char *pin = g_getenv ("TEKEN_TEST_TOKEN_PIN");
+  const char *new_pin = "Pin-Baru-5531";
+  TekenIdentity *identity;
+
+  identity = teken_identity_store_lookup (store, "pkcs11:token=teken-test;id=%01", &error);
+  g_assert_no_error (error);
+  g_assert_true (teken_identity_can_change_pin (identity));
+
+  /* A wrong old PIN is refused and the PIN stays as it was. */
+  g_assert_false (teken_identity_change_pin_sync (identity, "0000", new_pin, NULL, &error));
+  g_assert_error (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_PIN_INCORRECT);
+  g_assert_true (strstr (error->message, "current PIN is wrong") != NULL);
+  g_clear_error (&error);
+
+  /* Too short for the token (softhsm2: 4 to 255): the message says the allowed length. */
+  g_assert_false (teken_identity_change_pin_sync (identity, pin, "12", NULL, &error));
+  g_assert_error (error, TEKEN_IDENTITY_ERROR, TEKEN_IDENTITY_ERROR_PIN_LEN_RANGE);
+  g_assert_true (strstr (error->message, "4 to 255") != NULL);
+  g_clear_error (&error);
+
+  /* The async form, on the main context. */
+  teken_identity_change_pin_async (identity, pin, new_pin, NULL, on_pin_changed, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpint (teken_identity_get_pin_state (identity), ==, 0);
+
+  /* The old PIN no longer opens the key; the new one does and signs. */
+  key = teken_identity_open_key_sync (identity, pin, NULL, &error);
+  g_assert_error (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_PIN_INCORRECT);
+  g_assert_null (key);
+  g_clear_error (&error);
+  key = teken_identity_open_key_sync (identity, new_pin, NULL, &error);
+  g_assert_no_error (error);
+  sig = teken_key_sign (key, TEKEN_DIGEST_SHA256, TEKEN_SIGN_SCHEME_RSA_PKCS1,
+                        message, sizeof message, NULL, &error);
+  g_assert_no_error (error);
+  assert_signature_valid ("individu-rsa2048", TEKEN_SIGN_SCHEME_RSA_PKCS1, sig);
+  /* While our key is logged in the change still works (the old PIN is checked by C_SetPIN). */
+  g_assert_false (teken_identity_change_pin_sync (identity, "0000", pin, NULL, &error));
+  g_assert_error (error, TEKEN_KEY_ERROR, TEKEN_KEY_ERROR_PIN_INCORRECT);
+  g_clear_error (&error);
+  g_clear_object (&key);
+
+  /* Back to the session's PIN for the other tests. */
+  g_assert_true (teken_identity_change_pin_sync (identity, new_pin, pin, NULL, &error));
+  g_assert_no_error (error);
+  key = teken_identity_open_key_sync (identity, pin, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
 on_token_removed (TekenIdentityStore *store,
                   const char         *label,
                   const char         *module,
@@ -831,6 +902,7 @@ main (int    argc,
   g_test_add_func ("/identity/token/list", test_token_list);
   g_test_add_func ("/identity/token/sign", test_token_sign);
   g_test_add_func ("/identity/token/wrong-pin", test_token_wrong_pin);
+  g_test_add_func ("/identity/token/change-pin", test_token_change_pin);
   g_test_add_func ("/identity/token/added", test_token_added);
   g_test_add_func ("/identity/token/removed", test_token_removed);
   /* Its own suite, created last, so it runs last. */
