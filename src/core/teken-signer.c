@@ -1130,8 +1130,8 @@ write_contents (Job              *job,
     {
       /* translators: both are sizes in bytes */
       g_set_error (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_TOO_LARGE,
-                   _("The signature (%" G_GSIZE_FORMAT " bytes) does not fit the space reserved for it (%" G_GSIZE_FORMAT " bytes)"),
-                   len, job->contents_size);
+                   _("The signature (%lu bytes) does not fit the space reserved for it (%lu bytes)"),
+                   (gulong) len, (gulong) job->contents_size);
       return FALSE;
     }
   text = g_malloc (len * 2);
