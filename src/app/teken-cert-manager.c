@@ -237,6 +237,7 @@ refresh_cb (GObject      *object,
 {
   g_autoptr(TekenCertManager) self = user_data;
   g_autofree char *message = NULL;
+
   if (self->identity_list == NULL)  /* closed meanwhile */
     return;
 
@@ -287,6 +288,7 @@ import_cb (GObject      *object,
   g_autoptr(TekenIdentity) identity = teken_identity_store_import_p12_finish (TEKEN_IDENTITY_STORE (object),
                                                                              result, &error);
   g_autofree char *message = NULL;
+
   if (self->identity_list == NULL)  /* closed meanwhile */
     return;
 

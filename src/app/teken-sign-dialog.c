@@ -275,6 +275,7 @@ refresh_cb (GObject      *object,
 {
   g_autoptr(TekenSignDialog) self = user_data;
   g_autofree char *message = NULL;
+
   if (self->identity_list == NULL)  /* closed meanwhile */
     return;
 
